@@ -7,6 +7,8 @@
 
 #include "util/addr.h"
 
+struct dns_answer;
+
 enum dnsbl_verdict {
 	DNSBL_NOT_LISTED,	/* NXDOMAIN */
 	DNSBL_LISTED,		/* 127.0.0.0/8 answer with a listing meaning */
@@ -23,7 +25,8 @@ struct dnsbl_zone {
 	bool		 microsoft_uses;
 	bool		 ipv6;		/* the zone lists IPv6 addresses */
 };
-/* The documented default list (docs/findings.md); *n set to its length. */
+/* The documented default list (docs/findings.md, and the reasons for each
+ * zone in dnsbl.c); *n set to its length. */
 const struct dnsbl_zone *dnsbl_default_zones(size_t *n);
 
 /* dnsbl_query_name: "<reversed address>.<zone>" (IPv6 in nibble form).
@@ -38,5 +41,14 @@ int dnsbl_query_name(const struct addr *a, const char *zone, char *out,
  * refused").  */
 enum dnsbl_verdict dnsbl_interpret(const char *zone, const struct addr *answer,
     char *meaning, size_t meaninglen);
+
+/* dnsbl_interpret_answer: the verdict for a whole answer to the A query
+ * for dnsbl_query_name(): NXDOMAIN or NODATA is not_listed; timeout,
+ * SERVFAIL and errors are error; otherwise every A record goes through
+ * dnsbl_interpret() (a zone may return several codes, e.g. Spamhaus SBL
+ * and PBL at once) and the worst verdict wins (error, then unusable, then
+ * listed), with the meanings joined by "; " (cut to meaninglen). */
+enum dnsbl_verdict dnsbl_interpret_answer(const char *zone,
+    const struct dns_answer *ans, char *meaning, size_t meaninglen);
 
 #endif
