@@ -1,0 +1,53 @@
+/* run: the private state of one check_run, shared by check.c, probe_addr.c and probe_session.c. */
+#ifndef MXD_CHECK_RUN_H
+#define MXD_CHECK_RUN_H
+
+#include <openssl/x509.h>
+
+#include "check/check.h"
+#include "dns/dns.h"
+#include "tls/x509.h"
+
+struct event_base;
+struct session;
+
+#define RUN_MAX_MX		16	/* MX hosts checked per domain */
+#define RUN_MAX_ADDRS		16	/* addresses per host and family */
+#define RUN_MAX_PTR_NAMES	5	/* PTR names forward-checked per address */
+
+struct run {
+	struct event_base	 *base;
+	struct dns_ctx		 *dns;
+	struct x509_trust	 *trust;
+	struct report		 *r;
+	const struct check_opts	 *o;
+	int			  pending;	/* outstanding DNS queries and sessions */
+	/* SMTP sessions: all of them (for the chain analysis after the loop)
+	 * and the index of the next one to start. */
+	struct session		**sessions;
+	size_t			  nsessions;
+	size_t			  next_session;
+	int			  active_sessions;
+};
+
+/* run_hold/run_release: count outstanding work; the loop ends when the
+ * count returns to zero. */
+void run_hold(struct run *run);
+void run_release(struct run *run);
+void run_progress(struct run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* probe_addr.c: PTR with forward confirmation, and DNSBL queries, for a. */
+void probe_addr_dns(struct run *run, struct addr_result *a);
+
+/* probe_session.c: queues one SMTP(+TLS) session to a; host is the name
+ * used for SNI and the certificate check (NULL for address literals). */
+void probe_session_queue(struct run *run, struct addr_result *a,
+    const char *host);
+/* Starts queued sessions up to the concurrency limit. */
+void probe_session_kick(struct run *run);
+/* After the loop: analyses every chain (with all chains seen as the pool
+ * of intermediates) and frees the sessions. */
+void probe_session_finish(struct run *run);
+
+#endif
