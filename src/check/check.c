@@ -63,7 +63,7 @@ mark_incomplete(struct run *run, const char *what, enum dns_status st)
 	if (!run->r->incomplete) {
 		run->r->incomplete = true;
 		run->r->incomplete_why = xasprintf(
-		    "DNS lookup of %s failed (%s): is the resolver reachable?",
+		    "DNS lookup of %s failed (%s): the resolver may be unreachable",
 		    what, dns_status_name(st));
 	}
 }

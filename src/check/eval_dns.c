@@ -35,7 +35,10 @@ eval_dns_target(struct report *r, const struct target_result *t)
 	}
 	if (status_is_failure(t->mx_status)) {
 		report_add_finding(r, "dns.lookup_failed", SEV_ERROR, t->domain,
-		    NULL, 0, ev, NULL, "The MX lookup for %s failed (%s)",
+		    NULL, 0, ev, t->mx_status == DNS_SERVFAIL ?
+		    "The domain's name servers fail to answer: check that they are all reachable and serve the zone, and that its DNSSEC signatures (if any) validate (`dig +dnssec MX domain`)." :
+		    "No answer came in time: check that the resolver mxdoctor used (--resolver, or /etc/resolv.conf) is reachable, then check the domain's name servers.",
+		    "The MX lookup for %s failed (%s)",
 		    t->domain, dns_status_name(t->mx_status));
 		return;
 	}

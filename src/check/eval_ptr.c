@@ -44,7 +44,8 @@ eval_ptr(struct report *r, const char *host, const struct addr_result *a,
 	}
 	if (p->status != DNS_OK) {
 		report_add_finding(r, "dns.lookup_failed", SEV_WARNING, host,
-		    a->address, port, ev, NULL,
+		    a->address, port, ev,
+		    "The reverse zone is run by the address's owner (your provider): ask them to fix its name servers, and set a PTR naming your mail server.",
 		    "The reverse DNS lookup for %s failed", a->address);
 		return;
 	}

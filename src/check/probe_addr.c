@@ -113,17 +113,11 @@ dnsbl_a_cb(void *arg, const struct dns_answer *ans)
 	char meaning[256] = "", buf[ADDR_STRLEN];
 
 	d->status = ans->status;
-	if (ans->status == DNS_NXDOMAIN || ans->status == DNS_NODATA) {
-		d->verdict = dnsbl_interpret(d->zone, NULL, meaning, sizeof(meaning));
-	} else if (ans->status == DNS_OK && ans->nrrs > 0) {
-		d->verdict = dnsbl_interpret(d->zone, &ans->rrs[0].addr,
-		    meaning, sizeof(meaning));
+	d->verdict = dnsbl_interpret_answer(d->zone, ans, meaning,
+	    sizeof(meaning));
+	if (ans->status == DNS_OK && ans->nrrs > 0)
 		d->answer = xstrdup(addr_format(&ans->rrs[0].addr, buf,
 		    sizeof(buf)));
-	} else {
-		d->verdict = DNSBL_ERROR;
-		str_copy(meaning, dns_status_name(ans->status), sizeof(meaning));
-	}
 	if (meaning[0])
 		d->meaning = xstrdup(meaning);
 	if (d->verdict == DNSBL_LISTED) {
