@@ -16,10 +16,10 @@ sh scripts/build.sh "$dir" "$@"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log="$dir/meson-logs/suite-summary.txt"
-{ meson test -C "$dir" --print-errorlogs --num-processes 2; echo $? >"$log.rc"; } | tee "$log"
+{ rc=0; meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?; echo "$rc" >"$log.rc"; } | tee "$log"
 status=$(cat "$log.rc")
 # One plain closing line for humans and CI: suites passed and failed.
-ok=$(sed -n 's/^Ok: *//p' "$log" | tail -n 1)
-bad=$(sed -n 's/^Fail: *//p' "$log" | tail -n 1)
+ok=$(sed -n 's/^Ok: *//p' "$log" | tail -n 1 | tr -d ' ')
+bad=$(sed -n 's/^Fail: *//p' "$log" | tail -n 1 | tr -d ' ')
 echo "${ok:-0} passed, ${bad:-0} failed"
 exit "$status"

@@ -29,6 +29,27 @@ class_is(const struct smtp_facts *s, const char *cls)
 	return s->error_class != NULL && strcmp(s->error_class, cls) == 0;
 }
 
+/* greeting_message: what went wrong before STARTTLS, in words. */
+static const char *
+greeting_message(const struct smtp_facts *s)
+{
+	bool greeting = step_is(s, "greeting");
+
+	if (class_is(s, "timeout"))
+		return greeting ? "No complete SMTP greeting arrived within the time limit" :
+		    "No reply to EHLO arrived within the time limit";
+	if (class_is(s, "resp"))
+		return greeting ? "The server refused the session in its greeting" :
+		    "The server refused both EHLO and HELO";
+	if (class_is(s, "closed"))
+		return greeting ? "The server closed the connection before or during its greeting" :
+		    "The server closed the connection after EHLO";
+	if (class_is(s, "proto"))
+		return greeting ? "The server's greeting is not valid SMTP" :
+		    "The server's reply to EHLO is not valid SMTP";
+	return "The SMTP session failed before STARTTLS";
+}
+
 static void
 eval_smtp_failure(struct report *r, const char *host,
     const struct addr_result *a, const struct smtp_facts *s)
@@ -47,11 +68,7 @@ eval_smtp_failure(struct report *r, const char *host,
 	} else if (step_is(s, "greeting") || step_is(s, "ehlo") ||
 	    step_is(s, "helo")) {
 		report_add_finding(r, "smtp.greeting_failed", SEV_ERROR, host,
-		    a->address, a->port, ev, NULL,
-		    class_is(s, "timeout") ?
-		    "No complete SMTP greeting/reply within the time limit (%s)" :
-		    "The SMTP session failed before STARTTLS (%s)",
-		    s->error_step);
+		    a->address, a->port, ev, NULL, "%s", greeting_message(s));
 	} else if (step_is(s, "starttls")) {
 		report_add_finding(r, "starttls.refused", SEV_ERROR, host,
 		    a->address, a->port, ev, NULL,

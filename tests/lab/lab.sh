@@ -320,6 +320,10 @@ EOF
 				for o in $opts; do printf '  -o %s\n' "$o"; done
 			fi
 		done <"$here/listeners.tsv"
+		# garbage: no SMTP at all, random bytes then close (Postfix's
+		# spawn service runs the command on the connection).
+		printf '# garbage\n127.0.1.26:25 inet n n n - - spawn\n'
+		printf '  user=nobody argv=/usr/bin/head -c 4096 /dev/urandom\n'
 	} >"$etc/master.cf"
 }
 

@@ -58,7 +58,7 @@ static void c_421(struct addr_result *a) { set_fail(a, "resp", "greeting", 421);
 static void c_554(struct addr_result *a) { set_fail(a, "resp", "greeting", 554); }
 static void c_gtimeout(struct addr_result *a) { set_fail(a, "timeout", "greeting", 0); }
 static void c_garbage(struct addr_result *a) { set_fail(a, "proto", "greeting", 0); }
-static void c_nostarttls(struct addr_result *a) { a->smtp.starttls_offered = false; a->tls.tried = false; a->tls.have_chain = false; }
+static void c_nostarttls(struct addr_result *a) { a->smtp.starttls_offered = false; a->tls.tried = false; chain_report_clear(&a->tls.chain); a->tls.have_chain = false; }
 static void c_refused(struct addr_result *a) { set_fail(a, "resp", "starttls", 454); }
 static void c_starttls421(struct addr_result *a) { set_fail(a, "resp", "starttls", 421); }
 static void c_tlsfail(struct addr_result *a) { set_fail(a, "tls", "tls", 0); a->tls.ok = false; }
