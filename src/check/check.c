@@ -42,6 +42,18 @@ run_release(struct run *run)
 }
 
 void
+run_query(struct run *run, const char *name, int type, dns_cb *cb, void *arg)
+{
+	run_hold(run);
+	if (dns_query(run->dns, name, type, cb, arg) == -1) {
+		struct dns_answer none = { .status = DNS_ERROR,
+		    .why = (char *)"invalid name" };
+
+		cb(arg, &none);
+	}
+}
+
+void
 run_progress(struct run *run, const char *fmt, ...)
 {
 	char msg[512];
@@ -171,18 +183,8 @@ start_host(struct run *run, struct target_result *t, struct host_result *h)
 	hj->waiting = 2;
 	h->a_status = h->aaaa_status = DNS_ERROR;
 	run_progress(run, "looking up %s", h->name);
-	run_hold(run);
-	if (dns_query(run->dns, h->name, DNS_T_A, host_a_cb, hj) == -1) {
-		struct dns_answer none = { .status = DNS_ERROR };
-
-		host_a_cb(hj, &none);
-	}
-	run_hold(run);
-	if (dns_query(run->dns, h->name, DNS_T_AAAA, host_aaaa_cb, hj) == -1) {
-		struct dns_answer none = { .status = DNS_ERROR };
-
-		host_aaaa_cb(hj, &none);
-	}
+	run_query(run, h->name, DNS_T_A, host_a_cb, hj);
+	run_query(run, h->name, DNS_T_AAAA, host_aaaa_cb, hj);
 }
 
 static int
@@ -336,12 +338,7 @@ start_target(struct run *run, struct target_result *t,
 	tj->run = run;
 	tj->t = t;
 	run_progress(run, "looking up MX of %s", s->name);
-	run_hold(run);
-	if (dns_query(run->dns, s->name, DNS_T_MX, mx_cb, tj) == -1) {
-		struct dns_answer none = { .status = DNS_ERROR };
-
-		mx_cb(tj, &none);
-	}
+	run_query(run, s->name, DNS_T_MX, mx_cb, tj);
 }
 
 static void

@@ -80,12 +80,7 @@ ptr_cb(void *arg, const struct dns_answer *ans)
 		fj->pj = pj;
 		fj->name = xstrdup(pj->a->ptr.names.v[i]);
 		pj->waiting++;
-		run_hold(run);
-		if (dns_query(run->dns, fj->name, type, fwd_cb, fj) == -1) {
-			struct dns_answer none = { .status = DNS_ERROR };
-
-			fwd_cb(fj, &none);
-		}
+		run_query(run, fj->name, type, fwd_cb, fj);
 	}
 	if (--pj->waiting == 0)
 		ptr_job_finish(pj);
@@ -120,14 +115,9 @@ dnsbl_a_cb(void *arg, const struct dns_answer *ans)
 		    sizeof(buf)));
 	if (meaning[0])
 		d->meaning = xstrdup(meaning);
-	if (d->verdict == DNSBL_LISTED) {
-		run_hold(run);
-		if (dns_query(run->dns, d->query, DNS_T_TXT, dnsbl_txt_cb, dj) == -1) {
-			struct dns_answer none = { .status = DNS_ERROR };
-
-			dnsbl_txt_cb(dj, &none);
-		}
-	} else
+	if (d->verdict == DNSBL_LISTED)
+		run_query(run, d->query, DNS_T_TXT, dnsbl_txt_cb, dj);
+	else
 		free(dj);
 	run_release(run);
 }
@@ -173,12 +163,7 @@ start_dnsbl(struct run *run, struct addr_result *a)
 		dj = xcalloc(1, sizeof(*dj));
 		dj->run = run;
 		dj->d = d;
-		run_hold(run);
-		if (dns_query(run->dns, q, DNS_T_A, dnsbl_a_cb, dj) == -1) {
-			struct dns_answer none = { .status = DNS_ERROR };
-
-			dnsbl_a_cb(dj, &none);
-		}
+		run_query(run, q, DNS_T_A, dnsbl_a_cb, dj);
 	}
 }
 
@@ -192,11 +177,6 @@ probe_addr_dns(struct run *run, struct addr_result *a)
 	pj->a = a;
 	a->ptr.status = DNS_ERROR;
 	addr_reverse_name(&a->addr, NULL, name, sizeof(name));
-	run_hold(run);
-	if (dns_query(run->dns, name, DNS_T_PTR, ptr_cb, pj) == -1) {
-		struct dns_answer none = { .status = DNS_ERROR };
-
-		ptr_cb(pj, &none);
-	}
+	run_query(run, name, DNS_T_PTR, ptr_cb, pj);
 	start_dnsbl(run, a);
 }

@@ -34,6 +34,11 @@ struct run {
  * count returns to zero. */
 void run_hold(struct run *run);
 void run_release(struct run *run);
+/* run_query: holds the run and starts a DNS query; a query that cannot
+ * start (an invalid name from DNS data) is answered at once with
+ * DNS_ERROR, so cb always runs exactly once and releases the hold. */
+void run_query(struct run *run, const char *name, int type, dns_cb *cb,
+    void *arg);
 void run_progress(struct run *run, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
