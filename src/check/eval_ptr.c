@@ -18,7 +18,9 @@ eval_helo(struct report *r, const char *host, const struct addr_result *a)
 	snprintf(ev, sizeof(ev), "greeting name %s, PTR %s", g,
 	    a->ptr.names.v[0]);
 	report_add_finding(r, "helo.mismatch", SEV_INFO, host, a->address,
-	    a->port, ev, NULL,
+	    a->port, ev, a->ptr.generic ?
+	    "First get a PTR naming your mail server (see ptr.generic), then make the greeting use that same name (Postfix `myhostname`)." :
+	    NULL,
 	    "The greeting names %s but the address's PTR is %s", g,
 	    a->ptr.names.v[0]);
 }
