@@ -2,6 +2,7 @@
 #include "check/check.h"
 #include "check/eval.h"
 #include "check/run.h"
+#include "tls/profile.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -407,6 +408,32 @@ count_connections(struct report *r)
 			for (k = 0; k < r->targets[i].hosts[j].naddrs; k++)
 				r->connections +=
 				    r->targets[i].hosts[j].addrs[k].connections;
+}
+
+struct tls_profile *
+check_profile_load(const char *arg, char **err)
+{
+	const char *env = getenv("MXDOCTOR_PROFILE_DIR");
+	struct tls_profile *p;
+	char *ignored = NULL;
+
+	*err = NULL;
+	if (strchr(arg, '/') != NULL)
+		return tls_profile_load(arg, err);
+	if (env != NULL && env[0] != '\0')
+		return tls_profile_load_named(arg, env, err);
+	if ((p = tls_profile_load_named(arg, NULL, err)) != NULL)
+		return p;
+#ifdef MXD_SOURCE_PROFILE_DIR
+	if ((p = tls_profile_load_named(arg, MXD_SOURCE_PROFILE_DIR,
+	    &ignored)) != NULL) {
+		free(*err);
+		*err = NULL;
+		return p;
+	}
+	free(ignored);
+#endif
+	return NULL;
 }
 
 int

@@ -21,6 +21,9 @@ eval_all(struct report *r)
 				eval_cert(r, h->name, a);
 				eval_ptr(r, h->name, a, false);
 				eval_dnsbl(r, h->name, a);
+				eval_tls(r, h->name, a);
+				eval_cipher(r, h->name, a);
+				eval_sni(r, h->name, a);
 			}
 		}
 	}

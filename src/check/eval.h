@@ -15,6 +15,9 @@ void eval_cert(struct report *r, const char *host, const struct addr_result *a);
 void eval_ptr(struct report *r, const char *host, const struct addr_result *a,
     bool sending);
 void eval_dnsbl(struct report *r, const char *host, const struct addr_result *a);
+void eval_tls(struct report *r, const char *host, const struct addr_result *a);
+void eval_cipher(struct report *r, const char *host, const struct addr_result *a);
+void eval_sni(struct report *r, const char *host, const struct addr_result *a);
 
 /* eval_all: every evaluator over every target, host and address of r,
  * then the sending addresses; sorts the findings. */

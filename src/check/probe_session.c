@@ -18,6 +18,7 @@ struct session {
 	char			*host;		/* SNI and name check; NULL for literals */
 	struct smtp_client	*client;
 	struct tls_handshake	*hs;
+	struct bufferevent	*tls_bev;	/* borrowed: the client owns it */
 	STACK_OF(X509)		*chain;		/* as sent, owned */
 	bool			 tls_done;
 	bool			 started;
@@ -105,9 +106,11 @@ on_done(struct smtp_client *c, void *arg)
 	record_smtp(s);
 	smtp_client_free(c);
 	s->client = NULL;
+	s->tls_bev = NULL;
 	s->finished = true;
 	run->active_sessions--;
 	session_start_next(run);
+	probe_tls_start(run, s->a, s->host);
 	run_release(run);
 }
 
@@ -116,6 +119,13 @@ on_ready(struct smtp_client *c, void *arg)
 {
 	struct session *s = arg;
 
+	/* The post-TLS EHLO reply is in: tickets sent right after the
+	 * handshake have been read by now. */
+	if (s->tls_done && s->tls_bev != NULL && s->a->tls.version != NULL &&
+	    strcmp(s->a->tls.version, "TLSv1.3") == 0) {
+		s->a->tls.tickets_known = true;
+		s->a->tls.tickets = tls_handshake_tickets(s->tls_bev);
+	}
 	if (!s->tls_done && s->a->mode == MODE_STARTTLS &&
 	    smtp_client_has_cap(c, "STARTTLS"))
 		smtp_client_starttls(c);
@@ -158,7 +168,9 @@ on_handshake(struct tls_handshake *h, const struct tls_handshake_info *info,
 	copy_tls_info(s, info);
 	if (info->ok) {
 		s->tls_done = true;
-		smtp_client_tls_done(s->client, tls_handshake_take_bev(h));
+		s->a->tls.tickets_early = info->tickets_early;
+		s->tls_bev = tls_handshake_take_bev(h);
+		smtp_client_tls_done(s->client, s->tls_bev);
 	} else
 		smtp_client_tls_failed(s->client, s->a->tls.error);
 }

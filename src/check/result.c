@@ -41,6 +41,50 @@ report_new(void)
 }
 
 static void
+pick_clear(struct tls_pick_fact *p)
+{
+	free(p->version);
+	free(p->suite);
+	free(p->group);
+	free(p->detail);
+}
+
+/* scan_facts_clear: everything a tls_scan_facts owns. */
+static void
+scan_facts_clear(struct tls_scan_facts *s)
+{
+	size_t i;
+
+	free(s->stopped);
+	for (i = 0; i < 6; i++) {
+		free(s->v[i].verdict);
+		free(s->v[i].detail);
+		free(s->v[i].suite);
+		pick_clear(&s->profile_pick[i]);
+	}
+	free(s->typical_version);
+	free(s->typical_suite);
+	pick_clear(&s->weak);
+	pick_clear(&s->dhe);
+	pick_clear(&s->fs);
+	free(s->profile);
+	free(s->profile_status);
+	free(s->profile_version);
+	free(s->profile_suite);
+	free(s->profile_reason);
+	free(s->nosni_error);
+	if (s->nosni_have_chain)
+		chain_report_clear(&s->nosni_chain);
+	for (i = 0; i < s->nlists; i++) {
+		free(s->lists[i].version);
+		strvec_clear(&s->lists[i].suites);
+		free(s->lists[i].order);
+		free(s->lists[i].error);
+	}
+	free(s->lists);
+}
+
+static void
 addr_result_clear(struct addr_result *a)
 {
 	size_t i;
@@ -73,6 +117,7 @@ addr_result_clear(struct addr_result *a)
 	free(a->tls.error);
 	if (a->tls.have_chain)
 		chain_report_clear(&a->tls.chain);
+	scan_facts_clear(&a->scan);
 }
 
 static void

@@ -94,6 +94,83 @@ struct tls_facts {
 	/* chain verdict for the host name; valid when have_chain */
 	bool			 have_chain;
 	struct chain_report	 chain;
+	/* TLS 1.3 NewSessionTickets received by the time the post-TLS EHLO
+	 * reply arrived (tickets_known false: not read that far or not
+	 * TLS 1.3); early: some came before our Finished (handshake.h) */
+	bool			 tickets_known;
+	int			 tickets;
+	bool			 tickets_early;
+};
+
+/* One protocol version as the scan saw it (index: tls_version_index). */
+struct tls_version_fact {
+	bool		 tested;
+	bool		 accepted;
+	bool		 from_session;	/* proven by the main handshake */
+	char		*verdict;	/* tls_verdict_name(), "accepted" */
+	char		*detail;	/* escaped, one line */
+	char		*suite;		/* IANA name the server picked, or NULL */
+};
+
+/* One targeted probe: which suite the server picked from an offer. */
+struct tls_pick_fact {
+	bool		 tested;	/* a verdict came (accepted or refused) */
+	bool		 accepted;
+	char		*version;	/* asked */
+	char		*suite;		/* IANA, when accepted */
+	char		*group;		/* curve or group name, or NULL */
+	int		 dh_bits;	/* DHE prime size, or 0 */
+	char		*detail;
+};
+
+/* --ciphers: the full list of one version, in the order the server
+ * picked them. */
+struct tls_cipher_list {
+	char		*version;
+	struct strvec	 suites;	/* IANA names */
+	char		*order;		/* tls_order_name() */
+	bool		 complete;
+	char		*error;		/* why incomplete, or NULL */
+};
+
+/* Everything the TLS prober learnt about one address beyond the main
+ * session.  Strings owned, escaped. */
+struct tls_scan_facts {
+	bool			 tried;
+	int			 connections;	/* of the scan, also in addr_result */
+	bool			 rate_limited;	/* a 421 stopped the scan */
+	char			*stopped;	/* why incomplete, or NULL */
+	struct tls_version_fact	 v[6];		/* SSLv2 .. TLS 1.3 */
+	/* What a typical client (strong suites first, non-anonymous) gets
+	 * in the best version up to TLS 1.2, from the scan or the main
+	 * session. */
+	char			*typical_version;
+	char			*typical_suite;
+	bool			 typical_fs;
+	bool			 typical_weak;
+	/* Default-mode probes in that version: weak suites only, DHE only,
+	 * forward-secret only (when the typical pick is not). */
+	struct tls_pick_fact	 weak;
+	struct tls_pick_fact	 dhe;
+	struct tls_pick_fact	 fs;
+	/* The receiver profile: per profile version, its client's offer. */
+	struct tls_pick_fact	 profile_pick[6];
+	char			*profile;	/* name */
+	char			*profile_status;/* "ok", "no_version", "no_suite", "unknown" */
+	char			*profile_version;
+	char			*profile_suite;
+	char			*profile_reason;
+	bool			 no_overlap;	/* no shared suite in any profile version */
+	/* Without SNI (only when the main session sent SNI). */
+	bool			 nosni_tried;
+	bool			 nosni_ok;
+	char			*nosni_error;
+	bool			 nosni_have_chain;
+	struct chain_report	 nosni_chain;
+	bool			 nosni_same_leaf;
+	/* --ciphers */
+	struct tls_cipher_list	*lists;
+	size_t			 nlists;
 };
 
 struct addr_result {
@@ -107,6 +184,7 @@ struct addr_result {
 	size_t			 ndnsbl;
 	struct smtp_facts	 smtp;
 	struct tls_facts	 tls;
+	struct tls_scan_facts	 scan;
 };
 
 struct host_result {

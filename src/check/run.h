@@ -8,6 +8,7 @@
 #include "dns/dns.h"
 #include "tls/x509.h"
 
+struct bufferevent;
 struct event_base;
 struct session;
 
@@ -49,6 +50,27 @@ void probe_addr_dns(struct run *run, struct addr_result *a);
  * used for SNI and the certificate check (NULL for address literals). */
 void probe_session_queue(struct run *run, struct addr_result *a,
     const char *host);
+/* tls_conn.c: fresh connections positioned for a ClientHello, per
+ * address, within --max-conn and --delay; a 421 stops the pool.  cb gets
+ * raw (lent: hand it back with tconn_put) or NULL and why; it may come
+ * from inside tconn_get. */
+struct tconn;
+struct tconn_pool;
+typedef void tconn_cb(struct tconn *, struct bufferevent *raw,
+    const char *why, void *arg);
+struct tconn_pool *tconn_pool_new(struct run *run, struct addr_result *a);
+struct tconn *tconn_get(struct tconn_pool *p, tconn_cb *cb, void *arg);
+void tconn_put(struct tconn *tc);
+void tconn_cancel(struct tconn *tc);
+bool tconn_pool_rate_limited(const struct tconn_pool *p);
+const char *tconn_pool_stop_why(const struct tconn_pool *p);
+void tconn_pool_close(struct tconn_pool *p, void (*done)(void *), void *arg);
+
+/* probe_tls.c: after the main session of a: versions, suites, profile,
+ * no-SNI handshake; holds the run until done. */
+void probe_tls_start(struct run *run, struct addr_result *a,
+    const char *host);
+
 /* Starts queued sessions up to the concurrency limit. */
 void probe_session_kick(struct run *run);
 /* After the loop: analyses every chain (with all chains seen as the pool

@@ -3,6 +3,7 @@
 #include "check/target.h"
 #include "cli/cli.h"
 #include "report/report.h"
+#include "tls/profile.h"
 #include "util/addr.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -47,8 +48,14 @@ static const char check_usage[] =
 "                          default list, see mxdoctor(1))\n"
 "  --no-dnsbl              query no DNS blocklist\n"
 "  --port N                port for domain and host targets (default 25)\n"
-"  --parallel N            SMTP sessions at once in all (default 8); each\n"
-"                          address gets one connection\n"
+"  --parallel N            SMTP sessions at once in all (default 8)\n"
+"  --profile NAME|FILE     receiver profile to judge against: microsoft\n"
+"                          (default), gmail, mozilla-intermediate,\n"
+"                          mozilla-modern, or a profile file\n"
+"  --ciphers               list every accepted cipher suite per version, in\n"
+"                          the server's order (more connections)\n"
+"  --max-conn N            connections at once per address (default 2)\n"
+"  --delay SECONDS         pause between connections to one address\n"
 "  --no-color              no colours (also when NO_COLOR is set, or not a TTY)\n"
 "  -v, --verbose           progress and debug lines on stderr; more facts\n"
 "  -q, --quiet             no progress lines\n"
@@ -60,7 +67,8 @@ static const char check_usage[] =
 enum {
 	OPT_JSON = 256, OPT_EHLO, OPT_RESOLVER, OPT_TIMEOUT, OPT_GREETING,
 	OPT_CAFILE, OPT_CAPATH, OPT_SENDING, OPT_DNSBL, OPT_NODNSBL, OPT_PORT,
-	OPT_PARALLEL, OPT_NOCOLOR
+	OPT_PARALLEL, OPT_NOCOLOR, OPT_PROFILE, OPT_CIPHERS, OPT_MAXCONN,
+	OPT_DELAY
 };
 
 static const struct option check_longopts[] = {
@@ -77,6 +85,10 @@ static const struct option check_longopts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "parallel", required_argument, NULL, OPT_PARALLEL },
 	{ "no-color", no_argument, NULL, OPT_NOCOLOR },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "ciphers", no_argument, NULL, OPT_CIPHERS },
+	{ "max-conn", required_argument, NULL, OPT_MAXCONN },
+	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -92,6 +104,8 @@ struct check_cli {
 	struct strvec		 dnsbl;
 	struct strvec		 sending;
 	char			*ehlo;
+	const char		*profile_arg;	/* NULL: microsoft */
+	struct tls_profile	*profile;
 };
 
 /* parse_seconds: "10", "2.5"; 0.05 to 3600 s; returns ms or -1. */
@@ -207,6 +221,19 @@ parse_option(struct check_cli *cli, int ch, const char *arg)
 			return cli_usage_error("check", "--port: '%.20s' is not a port (1-65535)", arg);
 		cli->port = (int)v;
 		break;
+	case OPT_PROFILE:	cli->profile_arg = arg; break;
+	case OPT_CIPHERS:	cli->o.ciphers = true; break;
+	case OPT_MAXCONN:
+		if (str_to_long(arg, 1, 16, &v) == -1)
+			return cli_usage_error("check", "--max-conn: '%.20s' is not 1-16", arg);
+		cli->o.max_conn = (int)v;
+		break;
+	case OPT_DELAY:
+		if ((ms = parse_seconds(arg)) == -1)
+			return cli_usage_error("check",
+			    "--delay: '%.20s' is not a number of seconds (0.05-3600)", arg);
+		cli->o.delay_ms = ms;
+		break;
 	case OPT_PARALLEL:
 		if (str_to_long(arg, 1, 256, &v) == -1)
 			return cli_usage_error("check", "--parallel: '%.20s' is not 1-256", arg);
@@ -216,6 +243,23 @@ parse_option(struct check_cli *cli, int ch, const char *arg)
 		return EXIT_UNKNOWN;
 	}
 	return -1;	/* go on */
+}
+
+/* load_profile: --profile, or microsoft (see check_profile_load). */
+static int
+load_profile(struct check_cli *cli)
+{
+	const char *arg = cli->profile_arg ? cli->profile_arg : "microsoft";
+	char *err = NULL;
+
+	if ((cli->profile = check_profile_load(arg, &err)) == NULL) {
+		fprintf(stderr, "mxdoctor: --profile %.80s: %s\n", arg,
+		    err ? err : "cannot load");
+		free(err);
+		return -1;
+	}
+	cli->o.profile = cli->profile;
+	return 0;
 }
 
 static void
@@ -248,7 +292,7 @@ run_check(struct check_cli *cli, struct target_spec *specs, size_t n)
 	cli->o.sending_ips = (const char **)cli->sending.v;
 	cli->o.nsending_ips = cli->sending.n;
 	r->version = xstrdup(MXD_VERSION);
-	r->profile = xstrdup("microsoft");
+	r->profile = xstrdup(tls_profile_name(cli->profile));
 	r->ehlo_name = xstrdup(cli->ehlo);
 	r->resolver = cli->o.resolver ? xstrdup(cli->o.resolver) : NULL;
 	log_debug("EHLO name %s", cli->ehlo);
@@ -337,10 +381,13 @@ cmd_check(int argc, char **argv)
 		}
 	if (cli.ehlo == NULL)
 		cli.ehlo = default_ehlo();
+	if (load_profile(&cli) == -1)
+		goto out;
 	ret = run_check(&cli, specs, (size_t)n);
 out:
 	free(specs);
 	free(cli.ehlo);
+	tls_profile_free(cli.profile);
 	strvec_clear(&cli.dnsbl);
 	strvec_clear(&cli.sending);
 	return ret;

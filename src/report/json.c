@@ -261,6 +261,147 @@ json_tls(const struct tls_facts *t)
 	jset(o, "error", jstr(t->error));
 	jset(o, "certificate", t->have_chain ? json_chain(&t->chain) :
 	    json_null());
+	jset(o, "tickets", jint(t->tickets, t->tickets_known));
+	jset(o, "tickets_early", json_boolean(t->tickets_early));
+	return o;
+}
+
+/* The TLS prober's facts (tls_scan in docs/json.md). */
+
+static const char *const scan_versions[6] = {
+	"SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
+};
+
+static json_t *
+json_pick(const struct tls_pick_fact *p)
+{
+	json_t *o;
+
+	if (p->version == NULL)
+		return json_null();
+	o = jcheck(json_object());
+	jset(o, "version", jstr(p->version));
+	jset(o, "tested", json_boolean(p->tested));
+	jset(o, "accepted", json_boolean(p->accepted));
+	jset(o, "suite", jstr(p->suite));
+	jset(o, "group", jstr(p->group));
+	jset(o, "dh_bits", jint(p->dh_bits, p->dh_bits > 0));
+	jset(o, "detail", jstr(p->detail));
+	return o;
+}
+
+static json_t *
+json_scan_versions(const struct tls_scan_facts *f)
+{
+	json_t *arr = jcheck(json_array());
+	int i;
+
+	for (i = 5; i >= 0; i--) {
+		const struct tls_version_fact *v = &f->v[i];
+		json_t *o = jcheck(json_object());
+
+		jset(o, "version", jstr(scan_versions[i]));
+		jset(o, "tested", json_boolean(v->tested));
+		jset(o, "accepted", json_boolean(v->accepted));
+		jset(o, "from_session", json_boolean(v->from_session));
+		jset(o, "verdict", jstr(v->verdict));
+		jset(o, "detail", jstr(v->detail));
+		jset(o, "suite", jstr(v->suite));
+		jappend(arr, o);
+	}
+	return arr;
+}
+
+static json_t *
+json_scan_profile(const struct tls_scan_facts *f)
+{
+	json_t *o, *probes;
+	int i;
+
+	if (f->profile == NULL)
+		return json_null();
+	o = jcheck(json_object());
+	probes = jcheck(json_array());
+	jset(o, "name", jstr(f->profile));
+	jset(o, "status", jstr(f->profile_status));
+	jset(o, "version", jstr(f->profile_version));
+	jset(o, "suite", jstr(f->profile_suite));
+	jset(o, "reason", jstr(f->profile_reason));
+	jset(o, "no_overlap", json_boolean(f->no_overlap));
+	for (i = 5; i >= 0; i--)
+		if (f->profile_pick[i].version != NULL)
+			jappend(probes, json_pick(&f->profile_pick[i]));
+	jset(o, "probes", probes);
+	return o;
+}
+
+static json_t *
+json_scan_sni(const struct tls_scan_facts *f)
+{
+	json_t *o;
+
+	if (!f->nosni_tried)
+		return json_null();
+	o = jcheck(json_object());
+	jset(o, "ok", json_boolean(f->nosni_ok));
+	jset(o, "error", jstr(f->nosni_error));
+	jset(o, "certificate", f->nosni_have_chain ?
+	    json_chain(&f->nosni_chain) : json_null());
+	return o;
+}
+
+static json_t *
+json_scan_ciphers(const struct tls_scan_facts *f)
+{
+	json_t *arr;
+	size_t i;
+
+	if (f->lists == NULL)
+		return json_null();
+	arr = jcheck(json_array());
+	for (i = 0; i < f->nlists; i++) {
+		const struct tls_cipher_list *l = &f->lists[i];
+		json_t *o = jcheck(json_object());
+
+		jset(o, "version", jstr(l->version));
+		jset(o, "order", jstr(l->order));
+		jset(o, "complete", json_boolean(l->complete));
+		jset(o, "error", jstr(l->error));
+		jset(o, "suites", jstrvec(&l->suites));
+		jappend(arr, o);
+	}
+	return arr;
+}
+
+static json_t *
+json_scan(const struct tls_scan_facts *f)
+{
+	json_t *o, *t, *p;
+
+	if (!f->tried)
+		return json_null();
+	o = jcheck(json_object());
+	jset(o, "connections", json_integer(f->connections));
+	jset(o, "rate_limited", json_boolean(f->rate_limited));
+	jset(o, "stopped", jstr(f->stopped));
+	jset(o, "versions", json_scan_versions(f));
+	if (f->typical_suite != NULL) {
+		t = jcheck(json_object());
+		jset(t, "version", jstr(f->typical_version));
+		jset(t, "suite", jstr(f->typical_suite));
+		jset(t, "forward_secret", json_boolean(f->typical_fs));
+		jset(t, "weak", json_boolean(f->typical_weak));
+	} else
+		t = json_null();
+	jset(o, "typical", t);
+	p = jcheck(json_object());
+	jset(p, "weak", json_pick(&f->weak));
+	jset(p, "dhe", json_pick(&f->dhe));
+	jset(p, "forward_secret", json_pick(&f->fs));
+	jset(o, "probes", p);
+	jset(o, "profile", json_scan_profile(f));
+	jset(o, "without_sni", json_scan_sni(f));
+	jset(o, "ciphers", json_scan_ciphers(f));
 	return o;
 }
 
@@ -278,6 +419,7 @@ json_address(const struct addr_result *a)
 	jset(o, "dnsbl", json_dnsbl(a->dnsbl, a->ndnsbl));
 	jset(o, "smtp", json_smtp(&a->smtp));
 	jset(o, "tls", json_tls(&a->tls));
+	jset(o, "tls_scan", json_scan(&a->scan));
 	return o;
 }
 

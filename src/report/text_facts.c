@@ -281,6 +281,147 @@ text_facts_dnsbl(struct text_out *t, int ind, const struct addr_result *a,
 		    clean, plural_s((long)clean));
 }
 
+/* facts_versions: "TLSv1.3 TLSv1.2 accepted; TLSv1.1 ... refused". */
+static void
+facts_versions(struct text_out *t, int ind, const struct tls_scan_facts *f)
+{
+	static const char *const names[6] = {
+		"SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
+	};
+	char acc[64] = "", ref[64] = "", unk[64] = "";
+	int i;
+
+	for (i = 5; i >= 0; i--) {
+		char *dst = f->v[i].accepted ? acc : f->v[i].tested ? ref : unk;
+		size_t len = strlen(dst);
+
+		snprintf(dst + len, 64 - len, "%s%s", len ? " " : "", names[i]);
+	}
+	text_fact(t, ind, "TLS versions", "%s%s%s%s%s%s%s%s",
+	    acc[0] ? acc : "", acc[0] ? " accepted" : "",
+	    acc[0] && ref[0] ? "; " : "", ref[0] ? ref : "",
+	    ref[0] ? " refused" : "", (acc[0] || ref[0]) && unk[0] ? "; " : "",
+	    unk[0] ? unk : "", unk[0] ? " not known" : "");
+}
+
+/* The profile's label: its name with a capital, "Microsoft". */
+static void
+facts_profile(struct text_out *t, int ind, const struct tls_scan_facts *f)
+{
+	char label[32];
+
+	if (f->profile == NULL || f->profile_status == NULL)
+		return;
+	snprintf(label, sizeof(label), "%s", f->profile);
+	if (label[0] >= 'a' && label[0] <= 'z')
+		label[0] = (char)(label[0] - 'a' + 'A');
+	if (strcmp(f->profile_status, "ok") == 0)
+		text_fact(t, ind, label, "would deliver over %s with %s",
+		    f->profile_version ? f->profile_version : "?",
+		    f->profile_suite ? f->profile_suite : "?");
+	else
+		text_fact(t, ind, label, "%s: %s",
+		    strcmp(f->profile_status, "unknown") == 0 ?
+		    "not known" : "would fail",
+		    f->profile_reason ? f->profile_reason : "?");
+}
+
+static void
+facts_nosni(struct text_out *t, int ind, const struct addr_result *a)
+{
+	const struct tls_scan_facts *f = &a->scan;
+	const struct chain_report *c = &f->nosni_chain;
+	const char *sha, *main_sha;
+
+	if (!f->nosni_tried)
+		return;
+	if (!f->nosni_ok) {
+		text_fact(t, ind, "without SNI", "handshake failed: %s",
+		    f->nosni_error ? f->nosni_error : "?");
+		return;
+	}
+	if (!f->nosni_have_chain || c->ncerts == 0)
+		return;
+	sha = c->certs[0].sha256 ? c->certs[0].sha256 : "";
+	main_sha = a->tls.have_chain && a->tls.chain.ncerts > 0 &&
+	    a->tls.chain.certs[0].sha256 ? a->tls.chain.certs[0].sha256 : "";
+	if (strcmp(sha, main_sha) == 0)
+		text_fact(t, ind, "without SNI", "the same certificate");
+	else
+		text_fact(t, ind, "without SNI", "%s (%s, %s)",
+		    c->certs[0].subject ? c->certs[0].subject : "?",
+		    c->trusted ? "trusted" : "not trusted",
+		    c->name_ok ? "name matches" : "name does not match");
+}
+
+static void
+facts_pick(struct text_out *t, int ind, const char *label,
+    const struct tls_pick_fact *p)
+{
+	if (p->version == NULL)
+		return;
+	if (p->accepted && p->dh_bits > 0)
+		text_fact(t, ind, label, "%s %s, DH %d bits", p->version,
+		    p->suite ? p->suite : "?", p->dh_bits);
+	else if (p->accepted)
+		text_fact(t, ind, label, "%s %s", p->version,
+		    p->suite ? p->suite : "?");
+	else
+		text_fact(t, ind, label, "%s %s", p->version,
+		    p->detail ? p->detail : "refused");
+}
+
+/* facts_ciphers: --ciphers, per version "N suites, server order" then
+ * one suite a line, in the order the server picked them. */
+static void
+facts_ciphers(struct text_out *t, int ind, const struct tls_scan_facts *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->nlists; i++) {
+		const struct tls_cipher_list *l = &f->lists[i];
+
+		text_fact(t, ind, l->version, "%zu suite%s%s%s%s%s",
+		    l->suites.n, plural_s((long)l->suites.n),
+		    l->suites.n > 1 ? ", " : "",
+		    l->suites.n > 1 ? l->order : "",
+		    l->suites.n > 1 ? " order" : "",
+		    l->complete ? "" : " (incomplete)");
+		if (!l->complete && l->error != NULL)
+			text_fact(t, ind, "", "stopped: %s", l->error);
+		for (j = 0; j < l->suites.n; j++)
+			text_fact(t, ind, "", "%s", l->suites.v[j]);
+	}
+}
+
+static void
+facts_scan(struct text_out *t, int ind, const struct addr_result *a,
+    bool verbose)
+{
+	const struct tls_scan_facts *f = &a->scan;
+
+	if (a->tls.tickets_known)
+		text_fact(t, ind, "TLS tickets", "%d after the TLS 1.3 handshake%s",
+		    a->tls.tickets, a->tls.tickets_early ?
+		    " (in the server's first flight)" : "");
+	if (!f->tried)
+		return;
+	facts_versions(t, ind, f);
+	if (f->stopped != NULL)
+		text_fact(t, ind, "", "probing stopped: %s", f->stopped);
+	facts_profile(t, ind, f);
+	facts_nosni(t, ind, a);
+	if (verbose) {
+		if (f->typical_suite != NULL)
+			text_fact(t, ind, "typical", "%s %s", f->typical_version,
+			    f->typical_suite);
+		facts_pick(t, ind, "weak only", &f->weak);
+		facts_pick(t, ind, "DHE only", &f->dhe);
+		facts_pick(t, ind, "ECDHE/DHE only", &f->fs);
+	}
+	facts_ciphers(t, ind, f);
+}
+
 void
 text_facts_addr(struct text_out *t, int ind, const struct addr_result *a,
     const char *host, bool verbose)
@@ -292,6 +433,7 @@ text_facts_addr(struct text_out *t, int ind, const struct addr_result *a,
 	facts_tls(t, ind, &a->tls, verbose);
 	facts_failure(t, ind, a);
 	facts_cert(t, ind, &a->tls, host, verbose);
+	facts_scan(t, ind, a, verbose);
 	text_facts_ptr(t, ind, &a->ptr);
 	text_facts_dnsbl(t, ind, a, verbose);
 }

@@ -4,9 +4,11 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
@@ -30,6 +32,7 @@ enum hs_state {
 struct tls_handshake {
 	enum hs_state		 state;
 	struct bufferevent	*bev;		/* the filter; NULL once taken */
+	struct bufferevent	*raw;		/* borrowed: valid while running */
 	struct event		*timer;
 	int			 timeout_ms;
 	void			(*done)(struct tls_handshake *,
@@ -49,6 +52,7 @@ struct tls_handshake {
 };
 
 static void hs_destroy(struct tls_handshake *);
+static int hs_new_session_cb(SSL *, SSL_SESSION *);
 
 /*
  * Setup.
@@ -68,6 +72,10 @@ hs_ctx_new(const struct tls_handshake_params *params)
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		goto err;
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	/* A client cache only so that OpenSSL reports each ticket. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
+	SSL_CTX_sess_set_new_cb(ctx, hs_new_session_cb);
 	if (!params->insecure_all_versions) {
 		ERR_clear_error();
 		if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
@@ -92,6 +100,46 @@ err:
 	ERR_clear_error();
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/* The ticket count lives in the SSL itself (an integer in an ex_data
+ * slot), so that it outlives this object and needs no freeing. */
+static int
+hs_ticket_index(void)
+{
+	static int idx = -2;
+
+	if (idx == -2)
+		idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	return idx;
+}
+
+/* Called by OpenSSL for each session it would cache: in TLS 1.3, one per
+ * NewSessionTicket.  Returns 0: we keep no session. */
+static int
+hs_new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+	int idx = hs_ticket_index();
+	intptr_t n;
+
+	(void)sess;
+	if (idx < 0 || SSL_version(ssl) != TLS1_3_VERSION)
+		return 0;
+	n = (intptr_t)SSL_get_ex_data(ssl, idx);
+	(void)SSL_set_ex_data(ssl, idx, (void *)(n + 1));
+	return 0;
+}
+
+int
+tls_handshake_tickets(struct bufferevent *tls)
+{
+	SSL *ssl;
+	int idx = hs_ticket_index();
+
+	if (tls == NULL || idx < 0 ||
+	    (ssl = bufferevent_openssl_get_ssl(tls)) == NULL)
+		return 0;
+	return (int)(intptr_t)SSL_get_ex_data(ssl, idx);
 }
 
 /* Records the first alert the peer sent; it names the reason when the
@@ -240,6 +288,11 @@ hs_fill_success(struct tls_handshake *h)
 	h->info.chain = hs_chain(ssl);
 	if (h->info.chain == NULL)
 		abort();	/* out of memory, as xalloc would */
+	/* Our Finished is still in raw's output at this point: anything
+	 * already read beyond the server's Finished was sent before it. */
+	h->info.tickets_early = SSL_version(ssl) == TLS1_3_VERSION &&
+	    (tls_handshake_tickets(h->bev) > 0 || (h->raw != NULL &&
+	    evbuffer_get_length(bufferevent_get_input(h->raw)) > 0));
 	h->error = xstrdup("");
 }
 
@@ -308,6 +361,7 @@ static void
 hs_finish(struct tls_handshake *h)
 {
 	h->state = HS_DONE;
+	h->raw = NULL;
 	if (h->timer != NULL)
 		evtimer_del(h->timer);
 	if (!h->info.ok && h->bev != NULL) {
@@ -426,6 +480,7 @@ tls_handshake_start(struct event_base *base, struct bufferevent *raw,
 	h->done = done;
 	h->arg = arg;
 	h->info.alert_received = -1;
+	h->raw = raw;
 	h->timeout_ms = params->timeout_ms > 0 ? params->timeout_ms :
 	    HS_DEFAULT_TIMEOUT_MS;
 

@@ -34,6 +34,13 @@ struct tls_handshake_info {
 	 * what you keep).  On success never NULL, but empty if the server
 	 * sent no certificate; NULL on failure. */
 	STACK_OF(X509)	*chain;
+	/* TLS 1.3 session tickets that came in the server's first flight,
+	 * before our Finished could have reached it: already processed or
+	 * already received when the handshake completed.  Servers that send
+	 * them only after our Finished (OpenSSL, hence Postfix) never set it;
+	 * a ticket split from that flight by the network can be missed, never
+	 * invented. */
+	bool		 tickets_early;
 };
 
 struct tls_handshake_params {
@@ -73,6 +80,12 @@ struct tls_handshake *tls_handshake_start(struct event_base *base,
  * frees the SSL, never raw.  NULL before success, after failure, or when
  * taken already. */
 struct bufferevent *tls_handshake_take_bev(struct tls_handshake *h);
+/* tls_handshake_tickets: TLS 1.3 NewSessionTicket messages received so
+ * far on a filter returned by tls_handshake_take_bev() (0 for anything
+ * else).  OpenSSL processes them when it reads, so read after the first
+ * reply over TLS (the post-STARTTLS EHLO) for the count a sender sees. */
+int tls_handshake_tickets(struct bufferevent *tls);
+
 /* tls_handshake_free: at any time, also inside done(); before done() it
  * aborts the handshake (done() is then never called).  Frees the filter
  * unless it was taken.  NULL is a no-op. */

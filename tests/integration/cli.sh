@@ -45,6 +45,10 @@ expect "unreadable ca-file" 3 1 "$mxd" check --ca-file "$tmp/nonexistent.pem" ex
 echo "not a certificate" >"$tmp/junk.pem"
 expect "ca-file without certificates" 3 1 "$mxd" check --ca-file "$tmp/junk.pem" example.com
 expect "bad resolver" 3 1 "$mxd" check --resolver "not-an-address" example.com
+expect "unknown profile" 3 1 "$mxd" check --profile nosuch example.com
+expect "bad profile name" 3 1 "$mxd" check --profile "../x" example.com
+expect "bad max-conn" 3 1 "$mxd" check --max-conn 0 example.com
+expect "bad delay" 3 1 "$mxd" check --delay x example.com
 expect "findings" 0 0 "$mxd" findings
 expect "DNS unreachable: incomplete" 3 any "$mxd" check "${offline[@]}" example.com
 expect "closed port: error" 2 any "$mxd" check "${offline[@]}" 127.0.0.1:9

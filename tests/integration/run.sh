@@ -96,6 +96,10 @@ fi
 set -a
 # shellcheck disable=SC1091
 . "$MXD_LAB_DIR/lab.env"
+# Receiver profiles from the source tree (the binary looks in the
+# installed data directory otherwise).
+MXD_LAB_PROFILE_DIR=$(cd "$here/../../data/profiles" && pwd)
+export MXDOCTOR_PROFILE_DIR=$MXD_LAB_PROFILE_DIR
 set +a
 
 # --- jq helpers ---------------------------------------------------------------
@@ -328,6 +332,12 @@ if [ ${#only[@]} -eq 0 ]; then
 	if [ -z "$ids" ]; then
 		echo "# coverage not checked: no finding ids in the output of 'mxdoctor findings'"
 	else
+		# Ids Debian's Postfix/OpenSSL cannot produce (SSLv2, SSLv3,
+		# RC4/3DES suites; a Postfix without a default certificate),
+		# covered by tests/unit/check/test_eval.c instead.
+		# shellcheck disable=SC2086 # one id a word
+		covered=$(printf '%s\n' $covered tls.sslv2 tls.sslv3 cipher.weak \
+		    sni.required | sort -u)
 		uncovered=$(comm -23 <(sort -u <<<"$ids") <(echo "$covered"))
 		if [ -z "$uncovered" ]; then
 			ok "every finding id of 'mxdoctor findings' is produced by a lab case ($(wc -l <<<"$ids") ids)"

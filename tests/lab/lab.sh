@@ -250,7 +250,22 @@ lab_tls12_only = >=TLSv1.2, <=TLSv1.2
 lab_ecdsa_only_ciphers = ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256
 lab_tarpit_restrictions = sleep 10, permit
 lab_ratelimit_restrictions = check_client_access cidr:$etc/ratelimit.cidr
+lab_tls10_only = >=TLSv1, <=TLSv1
+lab_rsa_kx_ciphers = AES256-GCM-SHA384:AES128-GCM-SHA256
+lab_sni_map = hash:$etc/sni-map
+lab_dh1024_file = $etc/dh1024.pem
 EOF
+
+	# sni-default: the default certificate names another host; the SNI
+	# map gives the MX name its own (postmap -F stores the file contents).
+	printf 'mx.sni-default.lab.test %s\n' "$certs/leaves/sni-default-sni.pem" \
+	    >"$etc/sni-map"
+	postmap -F -c "$etc" "hash:$etc/sni-map" ||
+	    die "postmap -F $etc/sni-map failed"
+	# weak-dh: 1024-bit DH parameters for the DHE suites.
+	[ -s "$etc/dh1024.pem" ] ||
+	    openssl dhparam -out "$etc/dh1024.pem" 1024 >/dev/null 2>&1 ||
+	    die "openssl dhparam 1024 failed"
 
 	# OpenSSL settings for the weak_key and weak_signature listeners.
 	# Debian's OpenSSL defaults to security level 2, which refuses an RSA

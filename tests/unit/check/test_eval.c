@@ -96,6 +96,58 @@ static void c_other(struct addr_result *a) { listed(a, "bl.example.test", DNSBL_
 static void c_unusable(struct addr_result *a) { listed(a, "zen.spamhaus.org", DNSBL_UNUSABLE); }
 static void c_notlisted(struct addr_result *a) { listed(a, "bl.example.test", DNSBL_NOT_LISTED); }
 
+/* The TLS prober's facts: a sound server (TLS 1.2 and 1.3, ECDHE), then
+ * one fact broken per case, including what Debian's OpenSSL cannot serve
+ * in the lab (SSLv2, SSLv3, 3DES, RC4). */
+static void
+scan_ok(struct addr_result *a)
+{
+	int i;
+
+	a->scan.tried = true;
+	for (i = 0; i < 6; i++) {
+		a->scan.v[i].tested = true;
+		a->scan.v[i].accepted = i >= 4;
+		a->scan.v[i].detail = xstrdup(i >= 4 ? "accepted" :
+		    "fatal alert protocol_version");
+	}
+	a->scan.typical_version = xstrdup("TLSv1.2");
+	a->scan.typical_suite = xstrdup("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	a->scan.typical_fs = true;
+	a->scan.weak.tested = true;
+	a->scan.weak.version = xstrdup("TLSv1.2");
+}
+static void c_scan(struct addr_result *a) { scan_ok(a); }
+static void c_ssl2(struct addr_result *a) { scan_ok(a); a->scan.v[0].accepted = true; }
+static void c_ssl3(struct addr_result *a) { scan_ok(a); a->scan.v[1].accepted = true; }
+static void c_tls10(struct addr_result *a) { scan_ok(a); a->scan.v[2].accepted = true; }
+static void c_tls10only(struct addr_result *a) { scan_ok(a); a->scan.v[2].accepted = true; a->scan.v[4].accepted = a->scan.v[5].accepted = false; }
+static void c_nosuite(struct addr_result *a) { scan_ok(a); a->scan.v[4].accepted = a->scan.v[5].accepted = false; free(a->scan.v[4].detail); a->scan.v[4].detail = xstrdup("fatal alert handshake_failure"); }
+static void c_no13(struct addr_result *a) { scan_ok(a); a->scan.v[5].accepted = false; }
+static void c_3des(struct addr_result *a) { scan_ok(a); a->scan.weak.accepted = true; a->scan.weak.suite = xstrdup("TLS_RSA_WITH_3DES_EDE_CBC_SHA"); }
+static void c_rc4pick(struct addr_result *a) { scan_ok(a); a->scan.typical_weak = true; a->scan.typical_fs = false; a->scan.v[5].accepted = false; a->scan.fs.tested = true; a->scan.fs.accepted = true; a->scan.fs.version = xstrdup("TLSv1.2"); }
+static void c_nofs13(struct addr_result *a) { scan_ok(a); a->scan.typical_fs = false; }
+static void c_nofs(struct addr_result *a) { c_nofs13(a); a->scan.v[5].accepted = false; }
+static void c_dh1024(struct addr_result *a) { scan_ok(a); a->scan.dhe.accepted = true; a->scan.dhe.dh_bits = 1024; }
+static void c_overlap(struct addr_result *a) { scan_ok(a); a->scan.no_overlap = true; a->scan.profile = xstrdup("microsoft"); }
+static void c_sni_req(struct addr_result *a) { scan_ok(a); a->scan.nosni_tried = true; a->scan.nosni_error = xstrdup("tlsv1 alert unrecognized name"); }
+static void
+c_sni_diff(struct addr_result *a)
+{
+	struct chain_report *c = &a->scan.nosni_chain;
+
+	scan_ok(a);
+	a->scan.nosni_tried = a->scan.nosni_ok = a->scan.nosni_have_chain = true;
+	a->tls.chain.certs[0].sha256 = xstrdup("AA");
+	c->ncerts = 1;
+	c->certs = xcalloc(1, sizeof(struct cert_summary));
+	c->certs[0].sha256 = xstrdup("BB");
+	c->trusted = true;
+}
+static void c_tickets(struct addr_result *a) { a->tls.tickets_known = true; a->tls.tickets = 2; }
+static void c_early(struct addr_result *a) { c_tickets(a); a->tls.tickets_early = true; }
+static void c_scan421(struct addr_result *a) { scan_ok(a); a->scan.rate_limited = true; }
+
 struct eval_case {
 	const char	*name;
 	void		(*setup)(struct addr_result *);
@@ -139,6 +191,24 @@ static const struct eval_case cases[] = {
 	{ "other list", c_other, "mx.example.com", false, "dnsbl.listed:warning" },
 	{ "refused answer", c_unusable, "mx.example.com", false, "" },
 	{ "not listed", c_notlisted, "mx.example.com", false, "" },
+	{ "scan: sound server", c_scan, "mx.example.com", false, "" },
+	{ "scan: sslv2", c_ssl2, "mx.example.com", false, "tls.sslv2:error" },
+	{ "scan: sslv3", c_ssl3, "mx.example.com", false, "tls.sslv3:error" },
+	{ "scan: tls 1.0 next to 1.2", c_tls10, "mx.example.com", false, "tls.legacy_protocol:info" },
+	{ "scan: tls 1.0 only", c_tls10only, "mx.example.com", false, "tls.no_tls12_or_newer:error tls.legacy_protocol:warning" },
+	{ "scan: no suite is no version", c_nosuite, "mx.example.com", false, "" },
+	{ "scan: no tls 1.3", c_no13, "mx.example.com", false, "tls.no_tls13:info" },
+	{ "scan: 3des accepted", c_3des, "mx.example.com", false, "cipher.weak:warning" },
+	{ "scan: rc4 picked", c_rc4pick, "mx.example.com", false, "cipher.weak:error cipher.no_forward_secrecy:warning tls.no_tls13:info" },
+	{ "scan: no fs, tls 1.3", c_nofs13, "mx.example.com", false, "cipher.no_forward_secrecy:info" },
+	{ "scan: no fs", c_nofs, "mx.example.com", false, "cipher.no_forward_secrecy:warning tls.no_tls13:info" },
+	{ "scan: dh 1024", c_dh1024, "mx.example.com", false, "cipher.weak_dh:warning" },
+	{ "scan: no overlap", c_overlap, "mx.example.com", false, "cipher.no_overlap:error" },
+	{ "scan: sni required", c_sni_req, "mx.example.com", false, "sni.required:warning" },
+	{ "scan: sni cert differs", c_sni_diff, "mx.example.com", false, "sni.cert_differs:warning" },
+	{ "tickets after finished", c_tickets, "mx.example.com", false, "tls13.ticket_interop:info" },
+	{ "tickets early", c_early, "mx.example.com", false, "tls13.ticket_interop:warning" },
+	{ "scan: 421", c_scan421, "mx.example.com", false, "smtp.rate_limited:warning" },
 };
 
 static char *
@@ -173,6 +243,9 @@ test_addr_cases(void **state)
 		if (!cases[i].sending) {
 			eval_smtp(r, cases[i].host, &r->sending[0]);
 			eval_cert(r, cases[i].host, &r->sending[0]);
+			eval_tls(r, cases[i].host, &r->sending[0]);
+			eval_cipher(r, cases[i].host, &r->sending[0]);
+			eval_sni(r, cases[i].host, &r->sending[0]);
 		}
 		eval_ptr(r, cases[i].host, &r->sending[0], cases[i].sending);
 		eval_dnsbl(r, cases[i].host, &r->sending[0]);

@@ -108,6 +108,63 @@ fixture_tls(struct addr_result *a, const char *version, const char *cipher,
 }
 
 /* mx1, 192.0.2.10: everything as it should be. */
+/* The TLS prober's facts of a sound server (TLS 1.2 and 1.3, ECDHE). */
+static void
+fixture_scan(struct addr_result *a)
+{
+	static const char *const verdicts[6] = {
+		"fatal alert handshake_failure", "fatal alert protocol_version",
+		"fatal alert protocol_version", "fatal alert protocol_version",
+		"accepted TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+		"negotiated by the main handshake"
+	};
+	struct tls_scan_facts *f = &a->scan;
+	int i;
+
+	f->tried = true;
+	f->connections = 7;
+	a->connections += 7;
+	a->tls.tickets_known = true;
+	a->tls.tickets = 2;
+	for (i = 0; i < 6; i++) {
+		f->v[i].tested = true;
+		f->v[i].accepted = i >= 4;
+		f->v[i].from_session = i == 5;
+		f->v[i].verdict = S(i >= 4 ? "accepted" : i == 0 ? "alert" :
+		    "alert");
+		f->v[i].detail = S(verdicts[i]);
+	}
+	f->v[4].suite = S("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	f->v[5].suite = S("TLS_AES_256_GCM_SHA384");
+	f->typical_version = S("TLSv1.2");
+	f->typical_suite = S("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	f->typical_fs = true;
+	f->weak.tested = true;
+	f->weak.version = S("TLSv1.2");
+	f->weak.detail = S("fatal alert handshake_failure");
+	f->dhe.tested = f->dhe.accepted = true;
+	f->dhe.version = S("TLSv1.2");
+	f->dhe.suite = S("TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
+	f->dhe.dh_bits = 2048;
+	f->profile_pick[5].tested = f->profile_pick[5].accepted = true;
+	f->profile_pick[5].version = S("TLSv1.3");
+	f->profile_pick[5].suite = S("TLS_AES_256_GCM_SHA384");
+	f->profile_pick[5].group = S("x25519");
+	f->profile = S("microsoft");
+	f->profile_status = S("ok");
+	f->profile_version = S("TLSv1.3");
+	f->profile_suite = S("TLS_AES_256_GCM_SHA384");
+	f->profile_reason = S("TLSv1.3 with TLS_AES_256_GCM_SHA384 (the client's order)");
+	f->nosni_tried = f->nosni_ok = true;
+	f->lists = xcalloc(1, sizeof(*f->lists));
+	f->nlists = 1;
+	f->lists[0].version = S("TLSv1.3");
+	strvec_add(&f->lists[0].suites, "TLS_AES_256_GCM_SHA384");
+	strvec_add(&f->lists[0].suites, "TLS_AES_128_GCM_SHA256");
+	f->lists[0].order = S("server");
+	f->lists[0].complete = true;
+}
+
 static void
 fixture_good(struct addr_result *a)
 {
@@ -140,6 +197,7 @@ fixture_good(struct addr_result *a)
 	c->name_ok = true;
 	c->matched_name = S("mx1.example.com");
 	c->days_left = 75;
+	fixture_scan(a);
 }
 
 /* mx1, 2001:db8::10: an expired self-signed certificate, a generic PTR,
