@@ -72,7 +72,7 @@ function unknown(   t) {
 }
 NR == FNR { ex[nex++] = $0; next }
 END {
-	srand(42); day = 29; hour = 6; min = 0; sec = 0
+	srand(42); day = 1; hour = 6; min = 0; sec = 0
 	limit = mb * 1024 * 1024
 	while (bytes < limit) {
 		r = pick(1000)

@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-BUILD_PKGS="gcc meson ninja-build pkg-config libssl-dev libevent-dev libunbound-dev libjansson-dev libcmocka-dev libpcre2-dev zlib1g-dev"
+BUILD_PKGS="gcc meson ninja-build pkg-config libssl-dev libevent-dev libunbound-dev libjansson-dev libcmocka-dev libhyperscan-dev zlib1g-dev"
 
 missing=""
 for p in $BUILD_PKGS; do

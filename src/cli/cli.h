@@ -11,6 +11,7 @@
 /* Each returns the process exit status. argv[0] is the subcommand name. */
 int cmd_check(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* cli_usage_error: prints "mxdoctor: <msg>" and a hint to stderr; returns
  * EXIT_UNKNOWN. */

@@ -16,6 +16,8 @@ static const char usage_text[] =
 "Commands:\n"
 "  check TARGET...   check a domain's MX hosts (or given servers) as Microsoft\n"
 "                    sees them: SMTP, STARTTLS, TLS, certificate, PTR, DNSBL\n"
+"  explain [FILE...] explain TLS and delivery failures in mail logs, bounces\n"
+"                    or a pasted error line: cause, who must act, the fix\n"
 "  findings          list every finding id with its meaning and fix\n"
 "\n"
 "Run 'mxdoctor COMMAND --help' for a command's options; see mxdoctor(1).\n"
@@ -60,6 +62,8 @@ main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "findings") == 0)
 		return cmd_findings(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return cli_usage_error(NULL, "unknown option '%.40s'", cmd);
 	return cli_usage_error(NULL, "unknown command '%.40s'", cmd);
