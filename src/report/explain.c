@@ -213,31 +213,6 @@ explain_render_text(const struct explain_result *r,
 
 /* ------------------------------------------------------------------ JSON */
 
-/* jansson fails only on out-of-memory (every string is printable ASCII:
- * escaped, validated or from the checked data file): stop, as xalloc does. */
-static json_t *
-jcheck(json_t *v)
-{
-	if (v == NULL) {
-		fputs("mxdoctor: out of memory (JSON)\n", stderr);
-		abort();
-	}
-	return v;
-}
-
-static void
-jset(json_t *obj, const char *key, json_t *v)
-{
-	if (json_object_set_new(obj, key, jcheck(v)) == -1)
-		jcheck(NULL);
-}
-
-static void
-jappend(json_t *arr, json_t *v)
-{
-	if (json_array_append_new(arr, jcheck(v)) == -1)
-		jcheck(NULL);
-}
 
 static json_t *
 jstr(const char *s)
@@ -265,22 +240,22 @@ jtime(const struct explain_time *t)
 static json_t *
 json_inputs(const struct explain_result *r)
 {
-	json_t *arr = jcheck(json_array()), *o;
+	json_t *arr = render_jcheck(json_array()), *o;
 	size_t i;
 
 	for (i = 0; i < r->ninputs; i++) {
 		const struct explain_input *in = &r->inputs[i];
 
-		o = jcheck(json_object());
-		jset(o, "name", jname(in->name));
-		jset(o, "compressed", json_boolean(in->compressed));
-		jset(o, "binary", json_boolean(in->binary));
-		jset(o, "complete", json_boolean(in->complete));
-		jset(o, "error", in->error ? jname(in->error) : json_null());
-		jset(o, "bytes", json_integer((json_int_t)in->bytes));
-		jset(o, "lines", json_integer((json_int_t)in->lines));
-		jset(o, "long_lines", json_integer((json_int_t)in->long_lines));
-		jappend(arr, o);
+		o = render_jcheck(json_object());
+		render_jset(o, "name", jname(in->name));
+		render_jset(o, "compressed", json_boolean(in->compressed));
+		render_jset(o, "binary", json_boolean(in->binary));
+		render_jset(o, "complete", json_boolean(in->complete));
+		render_jset(o, "error", in->error ? jname(in->error) : json_null());
+		render_jset(o, "bytes", json_integer((json_int_t)in->bytes));
+		render_jset(o, "lines", json_integer((json_int_t)in->lines));
+		render_jset(o, "long_lines", json_integer((json_int_t)in->long_lines));
+		render_jappend(arr, o);
 	}
 	return arr;
 }
@@ -288,10 +263,10 @@ json_inputs(const struct explain_result *r)
 static json_t *
 json_strings(char *const *v)
 {
-	json_t *arr = jcheck(json_array());
+	json_t *arr = render_jcheck(json_array());
 
 	for (; v != NULL && *v != NULL; v++)
-		jappend(arr, json_string(*v));
+		render_jappend(arr, json_string(*v));
 	return arr;
 }
 
@@ -302,24 +277,24 @@ json_example(const struct explain_group *g)
 
 	if (g->example == NULL)
 		return json_null();
-	o = jcheck(json_object());
-	jset(o, "input", jname(g->example_input));
-	jset(o, "line", json_integer((json_int_t)g->example_line));
-	jset(o, "text", json_string(g->example));
+	o = render_jcheck(json_object());
+	render_jset(o, "input", jname(g->example_input));
+	render_jset(o, "line", json_integer((json_int_t)g->example_line));
+	render_jset(o, "text", json_string(g->example));
 	return o;
 }
 
 static json_t *
 json_group_patterns(const struct explain_group *g)
 {
-	json_t *arr = jcheck(json_array()), *o;
+	json_t *arr = render_jcheck(json_array()), *o;
 	size_t i;
 
 	for (i = 0; i < g->npatterns; i++) {
-		o = jcheck(json_object());
-		jset(o, "id", json_string(g->patterns[i]->id));
-		jset(o, "count", json_integer((json_int_t)g->pattern_counts[i]));
-		jappend(arr, o);
+		o = render_jcheck(json_object());
+		render_jset(o, "id", json_string(g->patterns[i]->id));
+		render_jset(o, "count", json_integer((json_int_t)g->pattern_counts[i]));
+		render_jappend(arr, o);
 	}
 	return arr;
 }
@@ -327,45 +302,45 @@ json_group_patterns(const struct explain_group *g)
 static json_t *
 json_group(const struct explain_group *g)
 {
-	json_t *o = jcheck(json_object());
+	json_t *o = render_jcheck(json_object());
 
-	jset(o, "cause", json_string(g->cause->name));
-	jset(o, "title", json_string(g->cause->title));
-	jset(o, "remote_host", jstr(g->remote_host));
-	jset(o, "remote_ip", jstr(g->remote_ip));
-	jset(o, "other_hosts", json_boolean(g->other_hosts));
-	jset(o, "recipient_domain", jstr(g->recipient_domain));
-	jset(o, "sending_ip", jstr(g->sending_ip));
-	jset(o, "log_host", jstr(g->logger_host));
-	jset(o, "direction", jstr(g->direction));
-	jset(o, "side", json_string(g->side));
-	jset(o, "count", json_integer((json_int_t)g->count));
-	jset(o, "first_seen", jtime(&g->first));
-	jset(o, "last_seen", jtime(&g->last));
-	jset(o, "explanation", json_string(g->pattern->explain));
-	jset(o, "fix", json_string(g->pattern->fix));
-	jset(o, "findings", json_strings(g->pattern->findings));
-	jset(o, "check_command", jstr(g->check_command));
-	jset(o, "pattern", json_string(g->pattern->id));
-	jset(o, "source", json_string(g->pattern->source));
-	jset(o, "patterns", json_group_patterns(g));
-	jset(o, "example", json_example(g));
+	render_jset(o, "cause", json_string(g->cause->name));
+	render_jset(o, "title", json_string(g->cause->title));
+	render_jset(o, "remote_host", jstr(g->remote_host));
+	render_jset(o, "remote_ip", jstr(g->remote_ip));
+	render_jset(o, "other_hosts", json_boolean(g->other_hosts));
+	render_jset(o, "recipient_domain", jstr(g->recipient_domain));
+	render_jset(o, "sending_ip", jstr(g->sending_ip));
+	render_jset(o, "log_host", jstr(g->logger_host));
+	render_jset(o, "direction", jstr(g->direction));
+	render_jset(o, "side", json_string(g->side));
+	render_jset(o, "count", json_integer((json_int_t)g->count));
+	render_jset(o, "first_seen", jtime(&g->first));
+	render_jset(o, "last_seen", jtime(&g->last));
+	render_jset(o, "explanation", json_string(g->pattern->explain));
+	render_jset(o, "fix", json_string(g->pattern->fix));
+	render_jset(o, "findings", json_strings(g->pattern->findings));
+	render_jset(o, "check_command", jstr(g->check_command));
+	render_jset(o, "pattern", json_string(g->pattern->id));
+	render_jset(o, "source", json_string(g->pattern->source));
+	render_jset(o, "patterns", json_group_patterns(g));
+	render_jset(o, "example", json_example(g));
 	return o;
 }
 
 static json_t *
 json_info(const struct explain_result *r)
 {
-	json_t *arr = jcheck(json_array()), *o;
+	json_t *arr = render_jcheck(json_array()), *o;
 	size_t i;
 
 	for (i = 0; i < r->ninfo; i++) {
-		o = jcheck(json_object());
-		jset(o, "pattern", json_string(r->info[i].pattern->id));
-		jset(o, "cause", json_string(r->info[i].pattern->cause->name));
-		jset(o, "count", json_integer((json_int_t)r->info[i].count));
-		jset(o, "explanation", json_string(r->info[i].pattern->explain));
-		jappend(arr, o);
+		o = render_jcheck(json_object());
+		render_jset(o, "pattern", json_string(r->info[i].pattern->id));
+		render_jset(o, "cause", json_string(r->info[i].pattern->cause->name));
+		render_jset(o, "count", json_integer((json_int_t)r->info[i].count));
+		render_jset(o, "explanation", json_string(r->info[i].pattern->explain));
+		render_jappend(arr, o);
 	}
 	return arr;
 }
@@ -373,72 +348,72 @@ json_info(const struct explain_result *r)
 static json_t *
 json_unknown(const struct explain_result *r, bool list)
 {
-	json_t *o = jcheck(json_object()), *arr, *u;
+	json_t *o = render_jcheck(json_object()), *arr, *u;
 	size_t i;
 
-	jset(o, "lines", json_integer((json_int_t)r->unknown_lines));
+	render_jset(o, "lines", json_integer((json_int_t)r->unknown_lines));
 	if (!list) {
-		jset(o, "shapes", json_null());
-		jset(o, "other", json_null());
+		render_jset(o, "shapes", json_null());
+		render_jset(o, "other", json_null());
 		return o;
 	}
-	arr = jcheck(json_array());
+	arr = render_jcheck(json_array());
 	for (i = 0; i < r->nunknown; i++) {
-		u = jcheck(json_object());
-		jset(u, "count", json_integer((json_int_t)r->unknown[i].count));
-		jset(u, "input", jname(r->unknown[i].input));
-		jset(u, "line", json_integer((json_int_t)r->unknown[i].line));
-		jset(u, "example", json_string(r->unknown[i].example));
-		jappend(arr, u);
+		u = render_jcheck(json_object());
+		render_jset(u, "count", json_integer((json_int_t)r->unknown[i].count));
+		render_jset(u, "input", jname(r->unknown[i].input));
+		render_jset(u, "line", json_integer((json_int_t)r->unknown[i].line));
+		render_jset(u, "example", json_string(r->unknown[i].example));
+		render_jappend(arr, u);
 	}
-	jset(o, "shapes", arr);
-	jset(o, "other", json_integer((json_int_t)r->unknown_other));
+	render_jset(o, "shapes", arr);
+	render_jset(o, "other", json_integer((json_int_t)r->unknown_other));
 	return o;
 }
 
 static json_t *
 json_summary(const struct explain_result *r)
 {
-	json_t *o = jcheck(json_object());
+	json_t *o = render_jcheck(json_object());
 
-	jset(o, "inputs", json_integer((json_int_t)r->ninputs));
-	jset(o, "lines", json_integer((json_int_t)r->lines));
-	jset(o, "failures", json_integer((json_int_t)r->failures));
-	jset(o, "failure_lines", json_integer((json_int_t)r->failure_lines));
-	jset(o, "info_lines", json_integer((json_int_t)r->info_lines));
-	jset(o, "unknown_lines", json_integer((json_int_t)r->unknown_lines));
-	jset(o, "ignored_lines", json_integer((json_int_t)r->ignored_lines));
-	jset(o, "long_lines", json_integer((json_int_t)r->long_lines));
-	jset(o, "groups", json_integer((json_int_t)r->ngroups));
-	jset(o, "incomplete", json_boolean(r->incomplete));
-	jset(o, "exit_status", json_integer(explain_exit_status(r)));
+	render_jset(o, "inputs", json_integer((json_int_t)r->ninputs));
+	render_jset(o, "lines", json_integer((json_int_t)r->lines));
+	render_jset(o, "failures", json_integer((json_int_t)r->failures));
+	render_jset(o, "failure_lines", json_integer((json_int_t)r->failure_lines));
+	render_jset(o, "info_lines", json_integer((json_int_t)r->info_lines));
+	render_jset(o, "unknown_lines", json_integer((json_int_t)r->unknown_lines));
+	render_jset(o, "ignored_lines", json_integer((json_int_t)r->ignored_lines));
+	render_jset(o, "long_lines", json_integer((json_int_t)r->long_lines));
+	render_jset(o, "groups", json_integer((json_int_t)r->ngroups));
+	render_jset(o, "incomplete", json_boolean(r->incomplete));
+	render_jset(o, "exit_status", json_integer(explain_exit_status(r)));
 	return o;
 }
 
 int
 explain_render_json(const struct explain_result *r, bool unknown, FILE *out)
 {
-	json_t *doc = jcheck(json_object()), *v, *groups;
+	json_t *doc = render_jcheck(json_object()), *v, *groups;
 	size_t i;
 	int rc;
 
-	v = jcheck(json_object());
-	jset(v, "version", json_string(MXD_VERSION));
-	jset(v, "schema", json_integer(EXPLAIN_JSON_SCHEMA));
-	jset(doc, "mxdoctor", v);
-	jset(doc, "command", json_string("explain"));
-	v = jcheck(json_object());
-	jset(v, "file", jname(explain_patterns_path(r->patterns)));
-	jset(v, "count", json_integer((json_int_t)explain_patterns_count(r->patterns)));
-	jset(doc, "patterns", v);
-	jset(doc, "summary", json_summary(r));
-	jset(doc, "inputs", json_inputs(r));
-	groups = jcheck(json_array());
+	v = render_jcheck(json_object());
+	render_jset(v, "version", json_string(MXD_VERSION));
+	render_jset(v, "schema", json_integer(EXPLAIN_JSON_SCHEMA));
+	render_jset(doc, "mxdoctor", v);
+	render_jset(doc, "command", json_string("explain"));
+	v = render_jcheck(json_object());
+	render_jset(v, "file", jname(explain_patterns_path(r->patterns)));
+	render_jset(v, "count", json_integer((json_int_t)explain_patterns_count(r->patterns)));
+	render_jset(doc, "patterns", v);
+	render_jset(doc, "summary", json_summary(r));
+	render_jset(doc, "inputs", json_inputs(r));
+	groups = render_jcheck(json_array());
 	for (i = 0; i < r->ngroups; i++)
-		jappend(groups, json_group(&r->groups[i]));
-	jset(doc, "groups", groups);
-	jset(doc, "info", json_info(r));
-	jset(doc, "unknown", json_unknown(r, unknown));
+		render_jappend(groups, json_group(&r->groups[i]));
+	render_jset(doc, "groups", groups);
+	render_jset(doc, "info", json_info(r));
+	render_jset(doc, "unknown", json_unknown(r, unknown));
 	rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	if (rc == -1 || fputc('\n', out) == EOF)

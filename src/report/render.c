@@ -2,6 +2,8 @@
 #include "report/render.h"
 #include "util/xalloc.h"
 
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 const struct finding **
@@ -31,4 +33,28 @@ render_time(time_t t, char out[RENDER_TIME_LEN])
 	    strftime(out, RENDER_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return NULL;
 	return out;
+}
+
+struct json_t *
+render_jcheck(struct json_t *v)
+{
+	if (v == NULL) {
+		fputs("mxdoctor: out of memory (JSON)\n", stderr);
+		abort();
+	}
+	return v;
+}
+
+void
+render_jset(struct json_t *obj, const char *key, struct json_t *v)
+{
+	if (json_object_set_new(obj, key, render_jcheck(v)) == -1)
+		render_jcheck(NULL);
+}
+
+void
+render_jappend(struct json_t *arr, struct json_t *v)
+{
+	if (json_array_append_new(arr, render_jcheck(v)) == -1)
+		render_jcheck(NULL);
 }

@@ -18,6 +18,15 @@
 const struct finding **render_findings_sorted(const struct report *r,
     size_t *n);
 
+/* JSON building for json.c and explain.c.  jansson fails only on
+ * out-of-memory (our strings are checked before they reach it), so, like
+ * xalloc, these abort rather than emit half a document.  render_jset and
+ * render_jappend take the reference to v. */
+struct json_t;
+struct json_t *render_jcheck(struct json_t *v);
+void render_jset(struct json_t *obj, const char *key, struct json_t *v);
+void render_jappend(struct json_t *arr, struct json_t *v);
+
 /* render_time: t as ISO 8601 UTC ("2026-11-29T06:40:48Z") in out;
  * returns out, or NULL when t is 0 (not recorded) or out of range. */
 const char *render_time(time_t t, char out[RENDER_TIME_LEN]);
