@@ -3,7 +3,7 @@
 # over the same pattern set, on a generated mail log (issue 4).
 #
 # Usage: bench/explain-bench.sh [MXDOCTOR [SIZE_MB]]
-#   MXDOCTOR  the binary (default build/src/cli/mxdoctor)
+#   MXDOCTOR  the binary (default build/mxdoctor)
 #   SIZE_MB   size of the generated log (default 512; at least 500 for the
 #             issue's requirement)
 #
@@ -21,7 +21,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-mxd=${1:-$top/build/src/cli/mxdoctor}
+mxd=${1:-$top/build/mxdoctor}
 size_mb=${2:-512}
 patterns=$top/data/explain-patterns.txt
 work=${TMPDIR:-/tmp}/mxd-explain-bench
