@@ -6,9 +6,12 @@ set -eu
 cd "$(dirname "$0")/.."
 
 BUILD_PKGS="gcc meson ninja-build pkg-config libssl-dev libevent-dev libunbound-dev libjansson-dev libcmocka-dev libhyperscan-dev zlib1g-dev"
+# tests/legacy runs a JDK SMTP server: the only server here that still
+# speaks SSLv3, RC4 and 3DES (Debian's OpenSSL cannot).
+TEST_PKGS="openjdk-17-jdk-headless"
 
 missing=""
-for p in $BUILD_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
