@@ -39,7 +39,7 @@ struct offer {
 /* The cipher scan's state for the version it enumerates. */
 struct cipher_run {
 	int		 vi;		/* version index, -1 between versions */
-	unsigned	 todo;		/* versions left, tls_version_bit mask */
+	unsigned	 left;		/* versions left, tls_version_bit mask */
 	struct offer	*q;		/* offers left, q[head] next */
 	size_t		 nq;
 	size_t		 head;
@@ -77,7 +77,7 @@ struct tls_scan {
 	uint16_t		 next_suites[TLS_HELLO_SUITES_MAX];
 
 	/* versions scan */
-	unsigned		 versions_todo;
+	unsigned		 versions_left;
 	int			 version_vi;	/* probe out for this index */
 	struct tls_versions_result vres;
 
@@ -165,11 +165,11 @@ versions_next(struct tls_scan *s)
 	uint16_t v;
 
 	for (i = TLS_NVERSIONS - 1; i >= 0; i--)
-		if (s->versions_todo & (1u << i))
+		if (s->versions_left & (1u << i))
 			break;
 	if (i < 0)
 		return false;
-	s->versions_todo &= ~(1u << i);
+	s->versions_left &= ~(1u << i);
 	s->version_vi = i;
 	v = tls_version_at(i);
 	memset(&s->next, 0, sizeof(s->next));
@@ -361,11 +361,11 @@ ciphers_next(struct tls_scan *s)
 			return true;
 		s->run.vi = -1;
 		for (i = TLS_NVERSIONS - 1; i >= 0; i--)
-			if (s->run.todo & (1u << i))
+			if (s->run.left & (1u << i))
 				break;
 		if (i < 0)
 			return false;
-		s->run.todo &= ~(1u << i);
+		s->run.left &= ~(1u << i);
 		run_begin(s, i);
 	}
 }
@@ -720,7 +720,7 @@ tls_scan_versions(struct event_base *base,
 	    done, arg);
 	int i;
 
-	s->versions_todo = versions != 0 ? versions & TLS_VERSIONS_ALL :
+	s->versions_left = versions != 0 ? versions & TLS_VERSIONS_ALL :
 	    TLS_VERSIONS_ALL;
 	for (i = 0; i < TLS_NVERSIONS; i++)
 		s->vres.v[i].version = tls_version_at(i);
@@ -749,9 +749,9 @@ tls_scan_ciphers(struct event_base *base,
 		    cparams->ncandidates * sizeof(uint16_t));
 	}
 	s->cparams.candidates = NULL;	/* not kept: the copy is */
-	s->run.todo = cparams->versions & TLS_VERSIONS_ALL;
-	if (s->run.todo == 0)
-		s->run.todo = cparams->known != NULL ?
+	s->run.left = cparams->versions & TLS_VERSIONS_ALL;
+	if (s->run.left == 0)
+		s->run.left = cparams->known != NULL ?
 		    cparams->known->accepted : TLS_VERSIONS_ALL;
 	for (i = 0; i < TLS_NVERSIONS; i++) {
 		s->cres.v[i].version = tls_version_at(i);
