@@ -130,28 +130,11 @@ readme_directory = no
 maximal_queue_lifetime = 1h
 EOF
 
-cat >"$etc/master.cf" <<'EOF'
-# service type  private unpriv  chroot  wakeup  maxproc command + args
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-showq     unix  n       -       n       -       -       showq
-smtp      unix  -       -       n       -       -       smtp
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
+{
+	cat "$here/../lab/master-base.cf"
+	# the sender delivers: it needs the SMTP client
+	echo 'smtp      unix  -       -       n       -       -       smtp'
+} >"$etc/master.cf"
 
 sender_up=1	# from here on, cleanup stops it (harmless if it never ran)
 if ! postfix -c "$etc" check >"$tmp/postfix.log" 2>&1 ||
