@@ -300,12 +300,14 @@ name_len(const char *s)
 }
 
 /* glued_name: is s[0..n) the host part of Postfix's "host[ip]"?  A DNS
- * name with a dot, or Postfix's "unknown" (no PTR); a word glued to a
- * bracket ("banned sender[ip]") is not. */
+ * name with a dot, Postfix's "unknown" (no PTR) or "localhost" (a
+ * loopback client's PTR); a word glued to a bracket ("banned sender[ip]")
+ * is not. */
 static bool
 glued_name(const char *s, size_t n)
 {
 	return (n == 7 && strncasecmp(s, "unknown", 7) == 0) ||
+	    (n == 9 && strncasecmp(s, "localhost", 9) == 0) ||
 	    (n > 2 && memchr(s, '.', n) != NULL);
 }
 

@@ -18,6 +18,7 @@ packages=(
 	openssl		# certificate generation, s_client for checks by hand
 	jq		# integration test assertions on mxdoctor --json
 	bind9-dnsutils	# dig: lab readiness checks and checks by hand
+	postfix-policyd-spf-python	# policyd-spf: real SPF rejections (tests/explain/lab-lines.sh)
 )
 
 names() { printf '%s\n' "${packages[@]}"; }

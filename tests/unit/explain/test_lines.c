@@ -95,6 +95,7 @@ static const struct line_case cases[] = {
 	{ PFX "server certificate verification failed for mx.example.com[192.0.2.10]:25: certificate has expired", "cert_expired", "mx.example.com", "192.0.2.10", NULL },
 	{ PFXD "warning: cannot get RSA certificate from file \"/etc/ssl/certs/mail.pem\": disabling TLS support", "starttls", NULL, NULL, NULL },
 	{ PFXD "NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.9; from=<a@example.net> to=<b@example.org> proto=ESMTP helo=<pc1>", "blocklist", NULL, "203.0.113.9", NULL },
+	{ PFXD "NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using bl.example.test; from=<a@example.net> to=<b@example.org> proto=ESMTP helo=<client>", "blocklist", "localhost", "127.0.0.1", NULL },
 	{ PFXD "NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 450 4.7.25 Client host rejected: cannot find your hostname, [203.0.113.9]; from=<a@example.net> to=<b@example.org> proto=ESMTP helo=<pc1>", "ptr", NULL, "203.0.113.9", NULL },
 	{ PFX "connect to mx.example.com[192.0.2.10]:25: Connection timed out", "other", "mx.example.com", "192.0.2.10", NULL },
 	{ PFXD "warning: Connection rate limit exceeded: 61 from " MSFT "[40.107.20.101] for service smtp", "rate_limit", MSFT, "40.107.20.101", NULL },
