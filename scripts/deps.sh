@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-BUILD_PKGS="gcc meson ninja-build pkg-config libssl-dev libevent-dev libunbound-dev libjansson-dev libcmocka-dev libhyperscan-dev zlib1g-dev"
+BUILD_PKGS="gcc meson ninja-build pkg-config libssl-dev libevent-dev libunbound-dev libjansson-dev libcmocka-dev libhyperscan-dev zlib1g-dev libgnutls28-dev"
 # tests/legacy runs a JDK SMTP server: the only server here that still
 # speaks SSLv3, RC4 and 3DES (Debian's OpenSSL cannot).
 TEST_PKGS="openjdk-17-jdk-headless"
@@ -27,3 +27,7 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 bash tests/lab/deps.sh >&2
+# audit's real-program checks: Exim and Sendmail unpacked, not installed.
+if [ -f tests/audit/deps.sh ]; then
+	bash tests/audit/deps.sh >&2
+fi

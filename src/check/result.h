@@ -12,6 +12,8 @@
 #include "util/addr.h"
 #include "util/str.h"
 
+struct audit_result;
+
 /* Results are plain structs filled by check/ and read by report/: no
  * behaviour, no I/O.  Every string is owned by the struct that holds it
  * and is already escaped where it came from the network (safe to print).
@@ -237,6 +239,10 @@ struct report {
 	size_t			 nsending;
 	struct finding		*findings;
 	size_t			 nfindings;
+
+	/* mxdoctor audit: the configuration model (audit/audit.h), borrowed,
+	 * freed by whoever made it; NULL for a check. */
+	const struct audit_result	*audit;
 };
 
 struct report *report_new(void);

@@ -12,6 +12,8 @@
 int cmd_check(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 
 /* cli_usage_error: prints "mxdoctor: <msg>" and a hint to stderr; returns
  * EXIT_UNKNOWN. */

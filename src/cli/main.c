@@ -18,6 +18,13 @@ static const char usage_text[] =
 "                    sees them: SMTP, STARTTLS, TLS, certificate, PTR, DNSBL\n"
 "  explain [FILE...] explain TLS and delivery failures in mail logs, bounces\n"
 "                    or a pasted error line: cause, who must act, the fix\n"
+"  audit MTA         read your own mail server's TLS settings (postfix, exim,\n"
+"                    sendmail, or a Windows schannel .reg export) and judge\n"
+"                    them against the profile\n"
+"  fix --mta MTA [REPORT.json]\n"
+"                    the configuration that clears a report's findings, or a\n"
+"                    complete recommended TLS set-up; 'fix chain' builds a\n"
+"                    certificate chain file\n"
 "  findings          list every finding id with its meaning and fix\n"
 "\n"
 "Run 'mxdoctor COMMAND --help' for a command's options; see mxdoctor(1).\n"
@@ -60,6 +67,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "fix") == 0)
+		return cmd_fix(argc - 1, argv + 1);
 	if (strcmp(cmd, "findings") == 0)
 		return cmd_findings(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)

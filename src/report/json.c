@@ -1,5 +1,7 @@
 /* json: the --json document, field for field as docs/json.md describes it. */
 #include "report/report.h"
+#include "audit/audit.h"
+#include "tls/suites.h"
 #include "report/render.h"
 #include "util/xalloc.h"
 
@@ -508,6 +510,109 @@ json_summary(const struct report *r)
 	return o;
 }
 
+/* mxdoctor audit: the configuration model (docs/json.md, "Audit"). */
+static json_t *
+json_versions_mask(unsigned mask)
+{
+	json_t *arr = render_jcheck(json_array());
+	int i;
+
+	for (i = TLS_NVERSIONS - 1; i >= 0; i--)
+		if (mask & (1u << i))
+			render_jappend(arr, jstr(tls_version_name(tls_version_at(i))));
+	return arr;
+}
+
+static json_t *
+json_suite_list(const uint16_t *v, size_t n)
+{
+	json_t *arr = render_jcheck(json_array());
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct tls_suite *t = tls_suite_by_code(v[i]);
+		char hex[16];
+
+		if (t == NULL)
+			snprintf(hex, sizeof(hex), "0x%04x", v[i]);
+		render_jappend(arr, jstr(t ? t->name : hex));
+	}
+	return arr;
+}
+
+static json_t *
+json_audit_certs(const struct audit_cert *c, size_t n)
+{
+	json_t *arr = render_jcheck(json_array());
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = render_jcheck(json_object());
+
+		render_jset(o, "key_file", jstr(c[i].key_file));
+		render_jset(o, "cert_file", jstr(c[i].cert_file));
+		render_jset(o, "from", jstr(c[i].from));
+		render_jappend(arr, o);
+	}
+	return arr;
+}
+
+static json_t *
+json_audit_side(const struct audit_side *s)
+{
+	json_t *o = render_jcheck(json_object());
+
+	render_jset(o, "present", json_boolean(s->present));
+	render_jset(o, "use", jstr(audit_tls_use_name(s->use)));
+	render_jset(o, "use_from", jstr(s->use_from));
+	render_jset(o, "versions", s->versions_known ?
+	    json_versions_mask(s->versions) : json_null());
+	render_jset(o, "versions_from", jstr(s->versions_from));
+	render_jset(o, "suites", s->suites_known ?
+	    json_suite_list(s->suites, s->nsuites) : json_null());
+	render_jset(o, "suites_tls13", s->suites_known ?
+	    json_suite_list(s->suites13, s->nsuites13) : json_null());
+	render_jset(o, "suites_from", jstr(s->suites_from));
+	render_jset(o, "server_order", json_boolean(s->server_order));
+	render_jset(o, "sni", jstr(s->sni));
+	render_jset(o, "certs", json_audit_certs(s->certs, s->ncerts));
+	render_jset(o, "certs_sni", json_audit_certs(s->certs_sni, s->ncerts_sni));
+	render_jset(o, "ca_file", jstr(s->ca_file));
+	return o;
+}
+
+static json_t *
+json_audit(const struct audit_result *a)
+{
+	json_t *o, *arr;
+	size_t i;
+
+	if (a == NULL)
+		return json_null();
+	o = render_jcheck(json_object());
+	render_jset(o, "mta", jstr(audit_mta_name(a->mta)));
+	render_jset(o, "source", jstr(a->source));
+	render_jset(o, "mta_version", jstr(a->mta_version));
+	render_jset(o, "tls_library", jstr(a->tls_library));
+	render_jset(o, "tls_library_from", jstr(a->tls_library_from));
+	render_jset(o, "hostname", jstr(a->hostname));
+	render_jset(o, "windows", a->mta == AUDIT_SCHANNEL && a->windows ?
+	    json_integer(a->windows) : json_null());
+	arr = render_jcheck(json_array());
+	for (i = 0; i < a->nsettings; i++) {
+		json_t *s = render_jcheck(json_object());
+
+		render_jset(s, "name", jstr(a->settings[i].name));
+		render_jset(s, "value", jstr(a->settings[i].value));
+		render_jset(s, "origin", jstr(a->settings[i].origin));
+		render_jappend(arr, s);
+	}
+	render_jset(o, "settings", arr);
+	render_jset(o, "client", json_audit_side(&a->client));
+	render_jset(o, "server", json_audit_side(&a->server));
+	return o;
+}
+
 static json_t *
 json_report(const struct report *r)
 {
@@ -518,6 +623,7 @@ json_report(const struct report *r)
 	size_t i, n;
 
 	render_jset(o, "mxdoctor", json_head(r));
+	render_jset(o, "command", jstr(r->audit != NULL ? "audit" : "check"));
 	render_jset(o, "profile", jstr(r->profile));
 	render_jset(o, "started", jstr(render_time(r->started, ts)));
 	render_jset(o, "elapsed_ms", json_integer(r->elapsed_ms));
@@ -531,6 +637,7 @@ json_report(const struct report *r)
 	for (i = 0; i < r->nsending; i++)
 		render_jappend(arr, json_sending(&r->sending[i]));
 	render_jset(o, "sending_ips", arr);
+	render_jset(o, "audit", json_audit(r->audit));
 	arr = render_jcheck(json_array());
 	fv = render_findings_sorted(r, &n);
 	for (i = 0; i < n; i++)

@@ -1,5 +1,7 @@
 /* text: the human report: header, targets, MX hosts, addresses with facts and findings, sending IPs, summary. */
 #include "report/report.h"
+#include "audit/audit.h"
+#include "tls/suites.h"
 #include "report/render.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -148,15 +150,23 @@ print_header(struct text_ctx *c)
 	const struct report *r = c->r;
 	char ts[RENDER_TIME_LEN];
 	const char *started = render_time(r->started, ts);
-	char *checked = checked_list(r);
+	char *checked;
 
+	if (r->audit != NULL) {
+		text_line(&c->out, 0, "mxdoctor %s, profile %s: audit of %s",
+		    r->version ? r->version : MXD_VERSION,
+		    r->profile ? r->profile : "?",
+		    audit_mta_name(r->audit->mta));
+		return;
+	}
+	checked = checked_list(r);
 	text_line(&c->out, 0, "mxdoctor %s, profile %s: checked %s",
 	    r->version ? r->version : MXD_VERSION,
 	    r->profile ? r->profile : "?", checked);
 	free(checked);
-	text_line(&c->out, 0, "%s%s%stook %ld.%ld s, %u connection%s, "
+	text_line(&c->out, 0, "%s%s%stook %ld.%02ld s, %u connection%s, "
 	    "%u DNS quer%s", started ? "started " : "", started ? started : "",
-	    started ? ", " : "", r->elapsed_ms / 1000, r->elapsed_ms % 1000 / 100,
+	    started ? ", " : "", r->elapsed_ms / 1000, r->elapsed_ms % 1000 / 10,
 	    r->connections, plural(r->connections, "", "s"), r->dns_queries,
 	    plural(r->dns_queries, "y", "ies"));
 	if (c->verbose)
@@ -329,6 +339,110 @@ print_summary(struct text_ctx *c)
 	}
 }
 
+
+/*
+ * mxdoctor audit: the configuration model, per side.
+ */
+
+static void
+versions_line(char *out, size_t size, unsigned mask)
+{
+	size_t o = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = TLS_NVERSIONS - 1; i >= 0; i--)
+		if (mask & (1u << i))
+			o += (size_t)snprintf(out + o, o < size ? size - o : 0,
+			    "%s%s", o ? " " : "",
+			    tls_version_name(tls_version_at(i)));
+	if (o == 0)
+		snprintf(out, size, "none");
+}
+
+static void
+print_side(struct text_ctx *c, const struct audit_side *s, bool server)
+{
+	struct place p = { PLACE_HOST, server ? "server" : "client", NULL };
+	char vt[128];
+	size_t i;
+
+	text_blank(&c->out);
+	text_line(&c->out, 0, "%s", server ?
+	    "Receiving: your MTA as the server Microsoft connects to" :
+	    "Sending: your MTA as the client that connects to Microsoft");
+	if (!s->present) {
+		text_line(&c->out, 2, "not audited for this MTA");
+		return;
+	}
+	text_fact(&c->out, 2, "TLS", "%s%s%s%s", audit_tls_use_name(s->use),
+	    s->use_from ? " (" : "", s->use_from ? s->use_from : "",
+	    s->use_from ? ")" : "");
+	if (s->versions_known) {
+		versions_line(vt, sizeof(vt), s->versions);
+		text_fact(&c->out, 2, "versions", "%s", vt);
+		if (c->verbose && s->versions_from)
+			text_fact(&c->out, 4, "from", "%s", s->versions_from);
+	} else if (s->use != AUDIT_TLS_OFF)
+		text_fact(&c->out, 2, "versions", "not known");
+	if (s->suites_known) {
+		const struct tls_suite *t = s->nsuites > 0 ?
+		    tls_suite_by_code(s->suites[0]) : NULL;
+
+		text_fact(&c->out, 2, "suites", "%zu up to TLS 1.2%s%s%s, %zu "
+		    "for TLS 1.3%s", s->nsuites, t ? " (first " : "",
+		    t ? t->name : "", t ? ")" : "", s->nsuites13,
+		    server && s->server_order ? "; server order" : "");
+		if (c->verbose && s->suites_from)
+			text_fact(&c->out, 4, "from", "%s", s->suites_from);
+	}
+	if (!server)
+		text_fact(&c->out, 2, "SNI", "%s", s->sni ? s->sni : "not sent");
+	for (i = 0; i < s->ncerts; i++)
+		text_fact(&c->out, 2, "certificate", "%s%s%s",
+		    s->certs[i].cert_file ? s->certs[i].cert_file : "?",
+		    s->certs[i].key_file && s->certs[i].cert_file &&
+		    strcmp(s->certs[i].key_file, s->certs[i].cert_file) ?
+		    ", key " : "",
+		    s->certs[i].key_file && s->certs[i].cert_file &&
+		    strcmp(s->certs[i].key_file, s->certs[i].cert_file) ?
+		    s->certs[i].key_file : "");
+	for (i = 0; i < s->ncerts_sni; i++)
+		text_fact(&c->out, 2, "SNI certificate", "%s (%s)",
+		    s->certs_sni[i].cert_file ? s->certs_sni[i].cert_file : "?",
+		    s->certs_sni[i].from ? s->certs_sni[i].from : "");
+	if (print_findings(c, &p, 2) == 0)
+		text_line(&c->out, 2, "no problems found");
+}
+
+static void
+print_audit(struct text_ctx *c)
+{
+	const struct audit_result *a = c->r->audit;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	text_blank(&c->out);
+	text_line(&c->out, 0, "%s%s%s, read from %s", audit_mta_name(a->mta),
+	    a->mta_version ? " " : "", a->mta_version ? a->mta_version : "",
+	    a->source ? a->source : "?");
+	if (a->tls_library)
+		text_fact(&c->out, 2, "TLS library", "%s%s%s%s", a->tls_library,
+		    c->verbose && a->tls_library_from ? " (" : "",
+		    c->verbose && a->tls_library_from ? a->tls_library_from : "",
+		    c->verbose && a->tls_library_from ? ")" : "");
+	if (a->hostname)
+		text_fact(&c->out, 2, "host name", "%s", a->hostname);
+	if (c->verbose)
+		for (i = 0; i < a->nsettings; i++)
+			text_fact(&c->out, 2, a->settings[i].name, "%s (%s)",
+			    a->settings[i].value, a->settings[i].origin ?
+			    a->settings[i].origin : "?");
+	print_side(c, &a->client, false);
+	print_side(c, &a->server, true);
+}
+
 int
 report_render_text(const struct report *r, const struct report_text_opts *o,
     FILE *out)
@@ -347,6 +461,7 @@ report_render_text(const struct report *r, const struct report_text_opts *o,
 	for (i = 0; i < r->ntargets; i++)
 		print_target(&c, &r->targets[i]);
 	print_sending(&c);
+	print_audit(&c);
 	print_leftovers(&c);
 	print_summary(&c);
 	free(c.shown_in);

@@ -86,6 +86,12 @@ x509_trust_free(struct x509_trust *t)
 	free(t);
 }
 
+X509_STORE *
+x509_trust_store(struct x509_trust *t)
+{
+	return t != NULL ? t->store : NULL;
+}
+
 /*
  * cert_summary_fill and its helpers.
  */

@@ -75,6 +75,10 @@ struct x509_trust;
 struct x509_trust *x509_trust_new(const char *ca_file, const char *ca_path,
     const char **err);
 void x509_trust_free(struct x509_trust *t);
+/* x509_trust_store: the store itself, borrowed (valid until
+ * x509_trust_free()), for callers that build paths of their own
+ * (`fix chain`); NULL for a NULL t. */
+X509_STORE *x509_trust_store(struct x509_trust *t);
 
 /* x509_analyze: fills *out for the chain (leaf first, as sent) and host
  * name, at time now.  pool: extra certificates seen elsewhere (may be

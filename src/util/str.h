@@ -11,6 +11,13 @@
  * text (never inside an escape) and then ends in "...".  Safe to print. */
 char *str_escape(const void *data, size_t len, size_t max_out);
 
+/* str_printable: a malloc'd copy of at most len bytes of s (stopping at a
+ * NUL) in which bytes outside printable ASCII are written as \xNN and
+ * everything else, backslashes included, is kept: for configuration text
+ * shown to people (registry paths, Exim expansions), where str_escape's
+ * doubled backslashes would mislead. */
+char *str_printable(const char *s, size_t len);
+
 /* str_copy: strlcpy semantics; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t dstsize);
 

@@ -50,6 +50,26 @@ expect "bad profile name" 3 1 "$mxd" check --profile "../x" example.com
 expect "bad max-conn" 3 1 "$mxd" check --max-conn 0 example.com
 expect "bad delay" 3 1 "$mxd" check --delay x example.com
 expect "findings" 0 0 "$mxd" findings
+expect "audit --help" 0 0 "$mxd" audit --help
+expect "audit without MTA" 3 1 "$mxd" audit
+expect "audit unknown MTA" 3 1 "$mxd" audit qmail
+expect "audit missing config dir" 3 1 "$mxd" audit postfix --config-dir "$tmp/nonexistent"
+expect "audit config dir is a file" 3 1 "$mxd" audit postfix --no-program --config-dir "$tmp/junk.pem"
+expect "audit bad --windows" 3 1 "$mxd" audit schannel --windows vista "$tmp/x.reg"
+expect "audit schannel without file" 3 1 "$mxd" audit schannel
+expect "audit schannel unreadable file" 3 1 "$mxd" audit schannel "$tmp/nonexistent.reg"
+expect "audit exim unreadable file" 3 1 "$mxd" audit exim --no-program --config "$tmp/nonexistent.conf"
+expect "audit sendmail unreadable file" 3 1 "$mxd" audit sendmail --no-program --config "$tmp/nonexistent.cf"
+expect "audit bad program" 3 1 "$mxd" audit postfix --program "$tmp/nonexistent-postconf"
+expect "audit extra argument" 3 1 "$mxd" audit postfix extra
+expect "fix --help" 0 0 "$mxd" fix --help
+expect "fix without --mta" 3 1 "$mxd" fix
+expect "fix unknown MTA" 3 1 "$mxd" fix --mta qmail
+expect "fix unreadable report" 3 1 "$mxd" fix --mta postfix "$tmp/nonexistent.json"
+expect "fix report not JSON" 3 1 "$mxd" fix --mta postfix "$tmp/junk.pem"
+expect "fix chain without --cert" 3 1 "$mxd" fix chain
+expect "fix chain unreadable cert" 3 1 "$mxd" fix chain --cert "$tmp/nonexistent.pem"
+expect "fix full postfix" 0 0 "$mxd" fix --mta postfix
 expect "DNS unreachable: incomplete" 3 any "$mxd" check "${offline[@]}" example.com
 expect "closed port: error" 2 any "$mxd" check "${offline[@]}" 127.0.0.1:9
 

@@ -1,0 +1,2 @@
+/* audit_gnutls: placeholder. */
+#include "audit/audit.h"
