@@ -3,9 +3,14 @@
 #include "util/str.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define AUDIT_STR_MAX	4096	/* bytes kept of one name, value or origin */
 
@@ -197,4 +202,45 @@ audit_side_add_cert_sni(struct audit_side *s, const char *key_file,
     const char *cert_file, const char *from)
 {
 	cert_add(s->certs_sni, &s->ncerts_sni, key_file, cert_file, from);
+}
+
+int
+audit_read_text(const char *path, char **data, size_t *len, char *why,
+    size_t whysize)
+{
+	struct stat st;
+	size_t n = 0, want;
+	ssize_t k;
+	char *b;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO given as a config file must not hang us. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1) {
+		snprintf(why, whysize, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whysize, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > AUDIT_FILE_MAX) {
+		snprintf(why, whysize, "larger than %d bytes", AUDIT_FILE_MAX);
+		close(fd);
+		return -1;
+	}
+	want = (size_t)st.st_size;
+	b = xmalloc(want + 1);
+	while (n < want && (k = read(fd, b + n, want - n)) > 0)
+		n += (size_t)k;
+	close(fd);
+	if (memchr(b, '\0', n) != NULL) {
+		snprintf(why, whysize, "not a text file (NUL bytes)");
+		free(b);
+		return -1;
+	}
+	b[n] = '\0';
+	*data = b;
+	*len = n;
+	return 0;
 }

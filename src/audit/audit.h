@@ -156,6 +156,18 @@ void audit_side_add_cert(struct audit_side *s, const char *key_file,
 void audit_side_add_cert_sni(struct audit_side *s, const char *key_file,
     const char *cert_file, const char *from);
 
+/* audit_sendmail_cf_option: the sendmail.cf option a sendmail.mc confX
+ * macro becomes (cf/m4/proto.m4: confCIPHER_LIST -> CipherList), or NULL
+ * for a macro the audit does not read. */
+const char *audit_sendmail_cf_option(const char *mc);
+
+/* audit_read_text: a whole configuration file for the readers: a regular
+ * file of at most AUDIT_FILE_MAX bytes without NUL bytes, NUL-terminated
+ * in *data (malloc'd), its length in *len.  -1 with why (one phrase)
+ * otherwise. */
+int audit_read_text(const char *path, char **data, size_t *len, char *why,
+    size_t whysize);
+
 /*
  * Readers.  Each fills *a from the MTA's configuration.  Problems with the
  * configuration itself (a file it names that is missing, a value the MTA

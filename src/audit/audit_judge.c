@@ -460,7 +460,12 @@ judge_server(struct report *r, const struct audit_result *a,
 		    "Your MTA does not offer STARTTLS");
 		return;
 	}
-	if (s->ncerts == 0 && a->mta != AUDIT_SCHANNEL) {
+	/* Schannel keeps certificates in the Windows store, and Exim 4.92+
+	 * makes itself a self-signed certificate when tls_certificate is
+	 * unset (Exim spec, tls_certificate): only Postfix and Sendmail
+	 * offer no STARTTLS without a configured pair. */
+	if (s->ncerts == 0 && (a->mta == AUDIT_POSTFIX ||
+	    a->mta == AUDIT_SENDMAIL)) {
 		snprintf(ev, sizeof(ev), "%s, but no certificate and key are "
 		    "configured", s->use_from ? s->use_from : "TLS on");
 		report_add_finding(r, "config.server_tls_off", SEV_WARNING,

@@ -1,6 +1,8 @@
 /* fix_render: the renderers' shared comment writer and the dispatcher by MTA. */
 #include "report/fix_render.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COMMENT_WIDTH	76
@@ -86,4 +88,25 @@ fix_render(const struct fix_plan *p, bool powershell, FILE *out)
 	case AUDIT_SCHANNEL:	return fix_render_schannel(p, powershell, out);
 	}
 	return -1;
+}
+
+void
+fix_render_labeled(FILE *out, const char *prefix, const char *label,
+    const char *text)
+{
+	char *buf;
+	size_t n;
+
+	if (text == NULL)
+		return;
+	n = strlen(label) + strlen(text) + 3;
+	if ((buf = malloc(n)) == NULL) {
+		fix_render_comment(out, prefix, label);
+		fix_render_comment(out, prefix, text);
+		return;
+	}
+	snprintf(buf, n, "%s%s %s", label, *label != '\0' &&
+	    strcmp(label, "-") != 0 ? ":" : "", text);
+	fix_render_comment(out, prefix, buf);
+	free(buf);
 }

@@ -37,6 +37,10 @@ int fix_render_schannel(const struct fix_plan *p, bool powershell, FILE *out);
  * line the caller began: text on that one line, newlines as spaces,
  * never wrapped.  NULL text writes nothing. */
 int fix_render_comment(FILE *out, const char *prefix, const char *text);
+/* fix_render_labeled: "LABEL: text" as comment lines (no colon after an
+ * empty label or "-"); nothing when text is NULL. */
+void fix_render_labeled(FILE *out, const char *prefix, const char *label,
+    const char *text);
 /* fix_render: the renderer of the plan's MTA (powershell: schannel's
  * PowerShell form instead of the .reg file). */
 int fix_render(const struct fix_plan *p, bool powershell, FILE *out);

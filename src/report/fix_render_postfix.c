@@ -111,36 +111,17 @@ cmd(FILE *out, const struct fix_plan *p, const char *prog, const char *opts)
 }
 
 /* "label: text" as comment lines. */
-static void
-labeled(FILE *out, const char *prefix, const char *label, const char *text)
-{
-	char *buf;
-	size_t n;
-
-	if (text == NULL)
-		return;
-	n = strlen(label) + strlen(text) + 3;
-	if ((buf = malloc(n)) == NULL) {
-		fix_render_comment(out, prefix, label);
-		fix_render_comment(out, prefix, text);
-		return;
-	}
-	snprintf(buf, n, "%s%s %s", label, strcmp(label, "-") ? ":" : "",
-	    text);
-	fix_render_comment(out, prefix, buf);
-	free(buf);
-}
 
 /* "# name: why", then its source and the findings it clears. */
 static void
 item_head(FILE *out, const char *label, const struct fix_item *it)
 {
 	if (it->why != NULL)
-		labeled(out, "# ", label, it->why);
+		fix_render_labeled(out, "# ", label, it->why);
 	else
 		fix_render_comment(out, "# ", label);
-	labeled(out, "#   ", "Source", it->source);
-	labeled(out, "#   ", "Clears", it->finding);
+	fix_render_labeled(out, "#   ", "Source", it->source);
+	fix_render_labeled(out, "#   ", "Clears", it->finding);
 }
 
 static void
@@ -211,13 +192,13 @@ render_action(FILE *out, const struct fix_item *it)
 		fputs("#   Source:\n", out);
 		fix_render_comment(out, "#     ", it->source);
 	}
-	labeled(out, "#   ", "Clears", it->finding);
+	fix_render_labeled(out, "#   ", "Clears", it->finding);
 }
 
 static void
 render_file(FILE *out, const struct fix_item *it)
 {
-	labeled(out, "# ", "FILE", it->name ? it->name : "?");
+	fix_render_labeled(out, "# ", "FILE", it->name ? it->name : "?");
 	fix_render_comment(out, "#   ", it->why);
 	/* The command on one line, whatever its length: it is meant to be
 	 * copied. */
@@ -227,7 +208,7 @@ render_file(FILE *out, const struct fix_item *it)
 		fputs("#   Source:\n", out);
 		fix_render_comment(out, "#     ", it->source);
 	}
-	labeled(out, "#   ", "Clears", it->finding);
+	fix_render_labeled(out, "#   ", "Clears", it->finding);
 }
 
 static void
@@ -242,13 +223,13 @@ header(FILE *out, const struct fix_plan *p)
 			nact++;
 	fputs("#!/bin/sh\n", out);
 	fputs("# Postfix TLS configuration from mxdoctor fix.\n", out);
-	labeled(out, "# ", "Profile", p->profile);
-	labeled(out, "# ", "Made from", p->full ? "no report: the complete "
+	fix_render_labeled(out, "# ", "Profile", p->profile);
+	fix_render_labeled(out, "# ", "Made from", p->full ? "no report: the complete "
 	    "recommended TLS configuration" : (p->made_from ? p->made_from :
 	    "a report"));
-	labeled(out, "# ", "Postfix version", p->mta_version ? p->mta_version :
+	fix_render_labeled(out, "# ", "Postfix version", p->mta_version ? p->mta_version :
 	    "unknown (syntax every supported release accepts)");
-	labeled(out, "# ", "Configuration directory", p->config_dir);
+	fix_render_labeled(out, "# ", "Configuration directory", p->config_dir);
 	fprintf(out, "# %zu setting%s to change; %zu step%s for you in "
 	    "\"# ACTION:\" and\n# \"# FILE:\" blocks, which this script "
 	    "does not run.\n", nset, nset == 1 ? "" : "s", nact,
@@ -267,12 +248,12 @@ footer(FILE *out, const struct fix_plan *p, bool changed)
 	if (p->notes.n > 0) {
 		fputs("\n# Notes:\n", out);
 		for (i = 0; i < p->notes.n; i++)
-			labeled(out, "# ", "-", p->notes.v[i]);
+			fix_render_labeled(out, "# ", "-", p->notes.v[i]);
 	}
 	if (p->untouched.n > 0) {
 		fputs("\n# Findings this script does not change:\n", out);
 		for (i = 0; i < p->untouched.n; i++)
-			labeled(out, "# ", "-", p->untouched.v[i]);
+			fix_render_labeled(out, "# ", "-", p->untouched.v[i]);
 	}
 	if (!changed) {
 		fputs("\n# Nothing in Postfix's configuration changes.\n", out);
