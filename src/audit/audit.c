@@ -100,6 +100,7 @@ side_clear(struct audit_side *s)
 	free(s->suites_from);
 	free(s->sni);
 	free(s->ca_file);
+	free(s->verdict);
 	for (i = 0; i < s->ncerts; i++)
 		cert_clear(&s->certs[i]);
 	for (i = 0; i < s->ncerts_sni; i++)

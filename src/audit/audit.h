@@ -118,6 +118,10 @@ struct audit_side {
 	 * CACertFile), raw path or NULL: its certificates help to tell an
 	 * incomplete chain from an untrusted one. */
 	char			*ca_file;
+	/* Set by the judge: what the profile's peer gets with this side, one
+	 * sentence ("microsoft would deliver over TLSv1.3 with ..."), or
+	 * NULL when the side does not use TLS or versions are unknown. */
+	char			*verdict;
 };
 
 struct audit_result {
@@ -212,8 +216,8 @@ int audit_postfix_protocols(const char *spec, unsigned *mask);
 /* audit_judge: adds config.* and cert.* findings for *a against profile
  * p (certificates read from the files the model names, verified with
  * trust t at time now).  host in findings is "client" or "server" (the
- * side), address NULL, port 0. */
-void audit_judge(struct report *r, const struct audit_result *a,
+ * side), address NULL, port 0.  Also sets each side's verdict. */
+void audit_judge(struct report *r, struct audit_result *a,
     const struct tls_profile *p, struct x509_trust *t, time_t now);
 
 #endif

@@ -117,11 +117,64 @@ judge_legacy(struct report *r, const struct audit_side *s, bool server)
 		    "configuration");
 }
 
+/* The first of the profile's suites (its servers' order: Office 365
+ * picks by its own list) that the side offers, or 0. */
+static uint16_t
+profile_pick(const uint16_t *prof, size_t np, const uint16_t *side,
+    size_t ns)
+{
+	size_t i, j;
+
+	for (i = 0; i < np; i++)
+		for (j = 0; j < ns; j++)
+			if (prof[i] == side[j])
+				return prof[i];
+	return 0;
+}
+
+static const char *
+suite_name(uint16_t code)
+{
+	const struct tls_suite *t = tls_suite_by_code(code);
+
+	return t != NULL ? t->name : "?";
+}
+
+/* What the profile's servers would give this client (suites known). */
+static char *
+client_verdict(const struct audit_side *s, const struct tls_profile *p,
+    unsigned common)
+{
+	const uint16_t *ps;
+	uint16_t v12 = 0, v13 = 0;
+	size_t n;
+
+	ps = tls_profile_suites(p, 0x0303, &n);
+	if (has_v(common, 0x0303))
+		v12 = profile_pick(ps, n, s->suites, s->nsuites);
+	ps = tls_profile_suites(p, 0x0304, &n);
+	if (has_v(common, 0x0304))
+		v13 = n > 0 ? profile_pick(ps, n, s->suites13, s->nsuites13) :
+		    (s->nsuites13 > 0 ? s->suites13[0] : 0);
+	if (v12 == 0 && v13 == 0)
+		return xasprintf("%s's servers would share no TLS version and "
+		    "suite with it", tls_profile_name(p));
+	if (v12 != 0 && v13 != 0)
+		return xasprintf("%s's servers would accept TLSv1.2 with %s, "
+		    "TLSv1.3 with %s where they offer it", tls_profile_name(p),
+		    suite_name(v12), suite_name(v13));
+	if (v12 != 0)
+		return xasprintf("%s's servers would accept TLSv1.2 with %s",
+		    tls_profile_name(p), suite_name(v12));
+	return xasprintf("%s's servers would accept only TLSv1.3 (with %s), "
+	    "which they do not document", tls_profile_name(p), suite_name(v13));
+}
+
 static void
-judge_client(struct report *r, const struct audit_result *a,
+judge_client(struct report *r, struct audit_result *a,
     const struct tls_profile *p)
 {
-	const struct audit_side *s = &a->client;
+	struct audit_side *s = &a->client;
 	unsigned pv = tls_profile_versions(p), common;
 	bool mandatory = s->use == AUDIT_TLS_MANDATORY;
 	bool shared13 = false, shared12 = false;
@@ -157,6 +210,8 @@ judge_client(struct report *r, const struct audit_result *a,
 	}
 	versions_text(s->versions, vt, sizeof(vt));
 	versions_text(pv, pt, sizeof(pt));
+	if (s->suites_known)
+		s->verdict = client_verdict(s, p, common);
 	if (common == 0 || (has_v(pv, 0x0303) && !has_v(s->versions, 0x0303))) {
 		enum severity sev = common == 0 && mandatory ? SEV_ERROR :
 		    SEV_WARNING;
@@ -188,10 +243,10 @@ judge_client(struct report *r, const struct audit_result *a,
 }
 
 static void
-judge_server_tls(struct report *r, const struct audit_result *a,
+judge_server_tls(struct report *r, struct audit_result *a,
     const struct tls_profile *p)
 {
-	const struct audit_side *s = &a->server;
+	struct audit_side *s = &a->server;
 	struct tls_server_view view;
 	struct tls_negotiation neg;
 	unsigned pv = tls_profile_versions(p);
@@ -222,6 +277,17 @@ judge_server_tls(struct report *r, const struct audit_result *a,
 		}
 	}
 	tls_profile_negotiate(p, &view, &neg);
+	if (neg.status == TLS_NEG_OK)
+		s->verdict = xasprintf("%s would deliver over %s with %s",
+		    tls_profile_name(p), tls_version_name(neg.version),
+		    suite_name(neg.suite));
+	else if (neg.status == TLS_NEG_UNKNOWN)
+		s->verdict = xasprintf("%s would use %s; the suites are not "
+		    "known", tls_profile_name(p), tls_version_name(neg.version) ?
+		    tls_version_name(neg.version) : "?");
+	else
+		s->verdict = xasprintf("%s would fail: %s", tls_profile_name(p),
+		    neg.reason);
 	versions_text(s->versions, vt, sizeof(vt));
 	versions_text(pv, pt, sizeof(pt));
 	if (neg.status == TLS_NEG_NO_VERSION) {
@@ -442,7 +508,7 @@ out:
 }
 
 static void
-judge_server(struct report *r, const struct audit_result *a,
+judge_server(struct report *r, struct audit_result *a,
     const struct tls_profile *p, struct x509_trust *t, time_t now)
 {
 	const struct audit_side *s = &a->server;
@@ -485,7 +551,7 @@ judge_server(struct report *r, const struct audit_result *a,
 }
 
 void
-audit_judge(struct report *r, const struct audit_result *a,
+audit_judge(struct report *r, struct audit_result *a,
     const struct tls_profile *p, struct x509_trust *t, time_t now)
 {
 	judge_client(r, a, p);

@@ -578,6 +578,7 @@ json_audit_side(const struct audit_side *s)
 	render_jset(o, "certs", json_audit_certs(s->certs, s->ncerts));
 	render_jset(o, "certs_sni", json_audit_certs(s->certs_sni, s->ncerts_sni));
 	render_jset(o, "ca_file", jstr(s->ca_file));
+	render_jset(o, "verdict", jstr(s->verdict));
 	return o;
 }
 

@@ -396,6 +396,8 @@ print_side(struct text_ctx *c, const struct audit_side *s, bool server)
 		if (c->verbose && s->suites_from)
 			text_fact(&c->out, 4, "from", "%s", s->suites_from);
 	}
+	if (s->verdict != NULL)
+		text_fact(&c->out, 2, "verdict", "%s", s->verdict);
 	if (!server)
 		text_fact(&c->out, 2, "SNI", "%s", s->sni ? s->sni : "not sent");
 	for (i = 0; i < s->ncerts; i++)

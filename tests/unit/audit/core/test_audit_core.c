@@ -237,6 +237,20 @@ test_judge(void **state)
 		if (got != NULL && strcmp(got->host, c->server ? "server" :
 		    "client") != 0)
 			fail_msg("%s: host %s", c->name, got->host);
+		/* The verdict says "fail" exactly when a finding says the
+		 * handshake cannot happen. */
+		if (c->use != AUDIT_TLS_OFF && c->ciphers != NULL) {
+			bool fails = got != NULL && got->severity == SEV_ERROR;
+
+			if (s->verdict == NULL)
+				fail_msg("%s: no verdict", c->name);
+			if (c->server && fails != (strstr(s->verdict,
+			    "would fail") != NULL))
+				fail_msg("%s: verdict \"%s\"", c->name, s->verdict);
+			if (!c->server && got == NULL && strstr(s->verdict,
+			    "would accept TLSv1.2") == NULL)
+				fail_msg("%s: verdict \"%s\"", c->name, s->verdict);
+		}
 		report_free(r);
 		audit_result_free(a);
 	}
