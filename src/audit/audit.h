@@ -204,6 +204,12 @@ int audit_openssl_suites(const char *cipherlist, uint16_t *out, size_t max);
 /* The TLS 1.3 suites of an OpenSSL ciphersuites string (NULL: the
  * library default); same return convention. */
 int audit_openssl_suites13(const char *ciphersuites, uint16_t *out, size_t max);
+/* audit_openssl_versions: the versions this process's libssl allows
+ * under the system configuration (an MTA linking it gets the same).
+ * audit_openssl_op_versions: mask less what SSL_OP_NO_* bits (Exim's
+ * openssl_options, Sendmail's SSL options) switch off. */
+unsigned audit_openssl_versions(void);
+unsigned audit_openssl_op_versions(uint64_t ssl_op_bits, unsigned mask);
 /* audit_openssl_protocols: a Postfix-style protocol list (">=TLSv1.2",
  * "!SSLv2, !SSLv3", "TLSv1.2 TLSv1.3", empty = all) into a version mask;
  * -1 on a word Postfix would reject. */

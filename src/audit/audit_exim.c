@@ -1,5 +1,6 @@
-/* audit_exim: Exim's runtime configuration (macros, conditionals, includes, continuations) and exim -bV into the audit model. */
+/* audit_exim: Exim's TLS set-up (its configuration, read by audit_exim_conf.c, and exim -bV) into the audit model. */
 #include "audit/audit.h"
+#include "audit/audit_exim_int.h"
 #include "audit/audit_gnutls.h"
 #include "tls/suites.h"
 #include "util/buf.h"
@@ -8,14 +9,11 @@
 #include "util/xalloc.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -58,689 +56,6 @@
  *	.include, unbalanced conditionals, and the errors exim -bV prints.
  */
 
-#define EX_DEPTH_MAX	8		/* .include nesting */
-#define EX_MACROS_MAX	1000
-#define EX_COND_MAX	32		/* nested conditionals */
-#define EX_LINE_MAX	(64 * 1024)	/* bytes of one logical line */
-#define EX_TOTAL_MAX	(32 * 1024 * 1024)	/* bytes read over all files */
-#define EX_OPTS_MAX	4096
-#define EX_TRANSPORTS_MAX	256
-#define EX_RUN_MS	15000
-#define EX_RUN_OUT	(256 * 1024)
-#define EX_SUITES_MAX	512
-
-/* Exim's default openssl_options (spec, 4.96: "+no_sslv2 +no_sslv3
- * +single_dh_use +no_ticket +no_renegotiation"; tls-openssl.c
- * tls_openssl_options_parse() starts from it, items add or remove). */
-#define EX_OSSL_DEFAULT	"+no_sslv2 +no_sslv3 +single_dh_use +no_ticket +no_renegotiation"
-
-enum ex_lib { EX_LIB_UNKNOWN, EX_LIB_GNUTLS, EX_LIB_OPENSSL };
-enum ex_sec { EX_SEC_MAIN, EX_SEC_TRANSPORTS, EX_SEC_OTHER };
-
-struct ex_macro {
-	char	*name;
-	char	*value;
-};
-
-struct ex_opt {
-	char	*scope;		/* NULL: main section; else transport name */
-	char	*name;
-	char	*value;
-	char	*origin;	/* "FILE:LINE" */
-};
-
-struct ex_transport {
-	char	*name;
-	char	*driver;
-};
-
-struct ex_cond {
-	bool	 parent;	/* the enclosing block is active */
-	bool	 taken;		/* a branch was taken */
-	bool	 active;
-};
-
-struct ex {
-	struct audit_result	*a;
-	struct report		*r;
-	struct ex_macro		 m[EX_MACROS_MAX];
-	size_t			 nm;
-	struct ex_cond		 cond[EX_COND_MAX];
-	int			 ncond;
-	int			 skipped_deep;	/* conditionals past EX_COND_MAX */
-	enum ex_sec		 sec;
-	char			*cur;		/* current transport */
-	struct ex_opt		*opt;
-	size_t			 nopt;
-	struct ex_transport	 tr[EX_TRANSPORTS_MAX];
-	size_t			 ntr;
-	/* the logical line being built from continued physical lines */
-	struct buf		*line;
-	bool			 cont;
-	char			 origin[512];
-	char			*def;		/* macro name being defined */
-	bool			 redef;
-	char			*stack[EX_DEPTH_MAX + 1];	/* files being read */
-	int			 depth;
-	size_t			 total;
-	bool			 line_cut;
-	bool			 debian;	/* written by Debian's exim4-config */
-};
-
-static void
-ex_invalid(struct ex *x, const char *host, const char *evidence,
-    const char *msg)
-{
-	report_add_finding(x->r, "config.invalid", SEV_ERROR, host, NULL, 0,
-	    evidence, NULL, "%s", msg);
-}
-
-static bool
-ex_active(const struct ex *x)
-{
-	return x->ncond == 0 || x->cond[x->ncond - 1].active;
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
-/*
- * Macros.
- */
-
-/* Substitutes every macro, in definition order, into s; replacement text
- * is not rescanned for the macro just substituted (spec 6.5).  *found:
- * whether anything was substituted (what .ifdef tests).  The result is
- * cut at EX_LINE_MAX. */
-static char *
-ex_expand(struct ex *x, const char *s, bool *found)
-{
-	char *cur = xstrdup(s);
-	size_t i;
-
-	*found = false;
-	for (i = 0; i < x->nm; i++) {
-		const char *name = x->m[i].name, *val = x->m[i].value;
-		size_t nlen = strlen(name), vlen = strlen(val);
-		struct buf *b;
-		char *p, *from;
-
-		if (strstr(cur, name) == NULL)
-			continue;
-		b = buf_new(EX_LINE_MAX);
-		for (from = cur; (p = strstr(from, name)) != NULL; ) {
-			if (p > cur && (isalnum((unsigned char)p[-1]) ||
-			    p[-1] == '_')) {
-				buf_add(b, from, (size_t)(p - from) + nlen);
-				from = p + nlen;
-				continue;
-			}
-			if (buf_add(b, from, (size_t)(p - from)) == -1 ||
-			    buf_add(b, val, vlen) == -1) {
-				x->line_cut = true;
-				from = p + strlen(p);
-				break;
-			}
-			*found = true;
-			from = p + nlen;
-		}
-		if (buf_adds(b, from) == -1)
-			x->line_cut = true;
-		free(cur);
-		cur = buf_steal(b);
-		buf_free(b);
-	}
-	return cur;
-}
-
-static struct ex_macro *
-ex_macro_find(struct ex *x, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < x->nm; i++)
-		if (strcmp(x->m[i].name, name) == 0)
-			return &x->m[i];
-	return NULL;
-}
-
-static void
-ex_macro_set(struct ex *x, const char *name, const char *value, bool redef)
-{
-	struct ex_macro *m = ex_macro_find(x, name);
-	char ev[640];
-
-	if (m != NULL) {
-		if (!redef) {
-			snprintf(ev, sizeof(ev), "%.400s: %.100s", x->origin,
-			    name);
-			ex_invalid(x, "server", ev, "Exim refuses to start: a "
-			    "macro is defined twice (\"==\" redefines one)");
-		}
-		free(m->value);
-		m->value = xstrdup(value);
-		return;
-	}
-	if (x->nm >= EX_MACROS_MAX) {
-		x->line_cut = true;
-		return;
-	}
-	x->m[x->nm].name = xstrdup(name);
-	x->m[x->nm].value = xstrdup(value);
-	x->nm++;
-}
-
-/* "NAME = value" or "NAME == value" at s (leading space gone): the
- * name's length, *redef and *val (the text after the sign); 0 if the
- * line is no macro definition. */
-static size_t
-ex_def_head(const char *s, bool *redef, const char **val)
-{
-	size_t n = 0;
-	const char *p;
-
-	if (!isupper((unsigned char)s[0]))
-		return 0;
-	while (isalnum((unsigned char)s[n]) || s[n] == '_')
-		n++;
-	p = s + n;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p != '=')
-		return 0;
-	*redef = p[1] == '=';
-	*val = p + (*redef ? 2 : 1);
-	return n;
-}
-
-/*
- * Logical lines: sections, transports, options.
- */
-
-/* Exim's quoted strings (spec 6.17): \\ \n \r \t \ooo \xhh, any other
- * escaped character stands for itself. */
-static char *
-ex_unquote(const char *s)
-{
-	size_t len = strlen(s), i, o = 0;
-	char *out = xmalloc(len + 1);
-
-	for (i = 1; i < len; i++) {
-		char c = s[i];
-
-		if (c == '"')
-			break;
-		if (c != '\\' || i + 1 >= len) {
-			out[o++] = c;
-			continue;
-		}
-		c = s[++i];
-		if (c == 'n')
-			out[o++] = '\n';
-		else if (c == 'r')
-			out[o++] = '\r';
-		else if (c == 't')
-			out[o++] = '\t';
-		else if (c >= '0' && c <= '7') {
-			int v = 0, k;
-
-			for (k = 0; k < 3 && i < len && s[i] >= '0' &&
-			    s[i] <= '7'; k++, i++)
-				v = v * 8 + (s[i] - '0');
-			i--;
-			out[o++] = (char)(v ? v : ' ');
-		} else if (c == 'x' && i + 1 < len &&
-		    isxdigit((unsigned char)s[i + 1])) {
-			int v = 0, k;
-
-			for (k = 0, i++; k < 2 && i < len &&
-			    isxdigit((unsigned char)s[i]); k++, i++)
-				v = v * 16 + (isdigit((unsigned char)s[i]) ?
-				    s[i] - '0' : (tolower((unsigned char)s[i]) -
-				    'a' + 10));
-			i--;
-			out[o++] = (char)(v ? v : ' ');
-		} else
-			out[o++] = c;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static void
-ex_opt_add(struct ex *x, const char *scope, const char *name,
-    const char *value)
-{
-	struct ex_opt *o;
-
-	if (x->nopt >= EX_OPTS_MAX)
-		return;
-	x->opt = xreallocarray(x->opt, x->nopt + 1, sizeof(*x->opt));
-	o = &x->opt[x->nopt++];
-	o->scope = scope != NULL ? xstrdup(scope) : NULL;
-	o->name = xstrdup(name);
-	o->value = xstrdup(value);
-	o->origin = xstrdup(x->origin);
-}
-
-/* The last value of an option in a scope (NULL: main), or NULL. */
-static const struct ex_opt *
-ex_get(const struct ex *x, const char *scope, const char *name)
-{
-	size_t i;
-
-	for (i = x->nopt; i > 0; i--) {
-		const struct ex_opt *o = &x->opt[i - 1];
-
-		if (strcmp(o->name, name) != 0)
-			continue;
-		if ((scope == NULL) != (o->scope == NULL))
-			continue;
-		if (scope != NULL && strcmp(scope, o->scope) != 0)
-			continue;
-		return o;
-	}
-	return NULL;
-}
-
-/* Options worth keeping: everything about TLS, and the host name. */
-static bool
-ex_wanted(const char *name)
-{
-	return strstr(name, "tls") != NULL || strcmp(name, "driver") == 0 ||
-	    strcmp(name, "openssl_options") == 0 ||
-	    strcmp(name, "primary_hostname") == 0 ||
-	    strcmp(name, "daemon_smtp_ports") == 0 ||
-	    strncmp(name, "dane_", 5) == 0;
-}
-
-static void
-ex_option(struct ex *x, char *t)
-{
-	char name[128], *v;
-	size_t n = 0;
-	bool neg = false;
-
-	if (strncmp(t, "hide ", 5) == 0)
-		t = trim(t + 5);
-	while ((islower((unsigned char)t[n]) || isdigit((unsigned char)t[n]) ||
-	    t[n] == '_') && n < sizeof(name) - 1)
-		n++;
-	if (n == 0)
-		return;
-	memcpy(name, t, n);
-	name[n] = '\0';
-	v = trim(t + n);
-	if (*v == '=') {
-		char *val = trim(v + 1), *uq = NULL;
-
-		if (*val == '"')
-			val = uq = ex_unquote(val);
-		if (ex_wanted(name))
-			ex_opt_add(x, x->sec == EX_SEC_MAIN ? NULL : x->cur,
-			    name, val);
-		if (x->sec == EX_SEC_TRANSPORTS && x->cur != NULL &&
-		    strcmp(name, "driver") == 0 && x->ntr > 0) {
-			free(x->tr[x->ntr - 1].driver);
-			x->tr[x->ntr - 1].driver = xstrdup(val);
-		}
-		free(uq);
-		return;
-	}
-	if (*v != '\0')
-		return;		/* not an option line */
-	/* A boolean: "name", "no_name", "not_name". */
-	if (strncmp(name, "no_", 3) == 0 || strncmp(name, "not_", 4) == 0)
-		neg = true;
-	if (ex_wanted(name))
-		ex_opt_add(x, x->sec == EX_SEC_MAIN ? NULL : x->cur,
-		    neg ? strchr(name, '_') + 1 : name, neg ? "false" : "true");
-}
-
-static void
-ex_logical(struct ex *x, char *t)
-{
-	size_t n;
-
-	t = trim(t);
-	if (*t == '\0')
-		return;
-	if (strncasecmp(t, "begin", 5) == 0 && (t[5] == ' ' || t[5] == '\t')) {
-		char *w = trim(t + 5);
-
-		x->sec = strcasecmp(w, "transports") == 0 ? EX_SEC_TRANSPORTS :
-		    EX_SEC_OTHER;
-		free(x->cur);
-		x->cur = NULL;
-		return;
-	}
-	if (x->sec == EX_SEC_OTHER)
-		return;
-	if (x->sec == EX_SEC_TRANSPORTS) {
-		/* "name:" starts a driver instance */
-		for (n = 0; isalnum((unsigned char)t[n]) || t[n] == '_' ||
-		    t[n] == '-' || t[n] == '.'; n++)
-			;
-		if (n > 0 && t[n] == ':' && *trim(t + n + 1) == '\0') {
-			t[n] = '\0';
-			free(x->cur);
-			x->cur = xstrdup(t);
-			if (x->ntr < EX_TRANSPORTS_MAX) {
-				x->tr[x->ntr].name = xstrdup(t);
-				x->tr[x->ntr].driver = NULL;
-				x->ntr++;
-			}
-			return;
-		}
-		if (x->cur == NULL)
-			return;
-	}
-	ex_option(x, t);
-}
-
-/* Ends the logical line under construction. */
-static void
-ex_flush(struct ex *x)
-{
-	char *s;
-
-	if (!x->cont && buf_len(x->line) == 0 && x->def == NULL)
-		return;
-	s = buf_steal(x->line);
-	if (x->def != NULL) {
-		ex_macro_set(x, x->def, trim(s), x->redef);
-		free(x->def);
-		x->def = NULL;
-	} else
-		ex_logical(x, s);
-	free(s);
-	x->cont = false;
-}
-
-/* Appends a physical line's text to the logical line; a trailing
- * backslash continues it. */
-static void
-ex_append(struct ex *x, char *t)
-{
-	size_t n = strlen(t);
-	bool more = n > 0 && t[n - 1] == '\\';
-
-	if (more)
-		t[--n] = '\0';
-	if (buf_add(x->line, t, n) == -1)
-		x->line_cut = true;
-	x->cont = more;
-	if (!more)
-		ex_flush(x);
-}
-
-/*
- * Directives.
- */
-
-static void ex_file(struct ex *x, const char *path, bool must_exist);
-
-static void
-ex_cond_push(struct ex *x, bool cond)
-{
-	bool parent = ex_active(x);
-
-	if (x->ncond >= EX_COND_MAX) {
-		x->skipped_deep++;
-		return;
-	}
-	x->cond[x->ncond].parent = parent;
-	x->cond[x->ncond].taken = cond;
-	x->cond[x->ncond].active = parent && cond;
-	x->ncond++;
-}
-
-static void
-ex_unbalanced(struct ex *x, const char *what)
-{
-	char ev[640];
-
-	snprintf(ev, sizeof(ev), "%.400s: %s", x->origin, what);
-	ex_invalid(x, "server", ev, "Exim refuses to start: conditionals in "
-	    "the configuration do not match up");
-}
-
-/* .include names a file relative to the including one (spec 6.3). */
-static void
-ex_include(struct ex *x, char *arg, bool if_exists)
-{
-	char path[PATH_MAX], ev[1024];
-	size_t n;
-
-	arg = trim(arg);
-	n = strlen(arg);
-	if (n >= 2 && arg[0] == '"' && arg[n - 1] == '"') {
-		arg[n - 1] = '\0';
-		arg++;
-	}
-	if (*arg == '\0')
-		return;
-	if (*arg != '/') {
-		const char *cur = x->stack[x->depth - 1], *slash;
-
-		if (if_exists) {
-			snprintf(ev, sizeof(ev), "%.400s: .include_if_exists "
-			    "%.200s", x->origin, arg);
-			ex_invalid(x, "server", ev, "Exim refuses to start: "
-			    ".include_if_exists needs an absolute file name");
-			return;
-		}
-		slash = strrchr(cur, '/');
-		snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash -
-		    cur + 1) : 0, cur, arg);
-	} else
-		snprintf(path, sizeof(path), "%s", arg);
-	ex_file(x, path, !if_exists);
-}
-
-/* Handles a directive line; false when t is none. */
-static bool
-ex_directive(struct ex *x, char *t, bool found)
-{
-	static const char *const kw[] = { ".ifdef", ".ifndef", ".elifdef",
-	    ".elifndef", ".else", ".endif", ".include_if_exists", ".include",
-	    NULL };
-	size_t i, n;
-
-	for (i = 0; kw[i] != NULL; i++) {
-		n = strlen(kw[i]);
-		if (strncmp(t, kw[i], n) == 0 && (t[n] == '\0' ||
-		    t[n] == ' ' || t[n] == '\t'))
-			break;
-	}
-	if (kw[i] == NULL)
-		return false;
-	switch (i) {
-	case 0:
-	case 1:
-		ex_cond_push(x, i == 0 ? found : !found);
-		break;
-	case 2:
-	case 3:
-		if (x->skipped_deep > 0)
-			break;
-		if (x->ncond == 0) {
-			ex_unbalanced(x, kw[i]);
-			break;
-		} else {
-			struct ex_cond *c = &x->cond[x->ncond - 1];
-			bool cond = i == 2 ? found : !found;
-
-			c->active = c->parent && !c->taken && cond;
-			c->taken = c->taken || cond;
-		}
-		break;
-	case 4:
-		if (x->skipped_deep > 0)
-			break;
-		if (x->ncond == 0)
-			ex_unbalanced(x, ".else");
-		else {
-			struct ex_cond *c = &x->cond[x->ncond - 1];
-
-			c->active = c->parent && !c->taken;
-			c->taken = true;
-		}
-		break;
-	case 5:
-		if (x->skipped_deep > 0)
-			x->skipped_deep--;
-		else if (x->ncond == 0)
-			ex_unbalanced(x, ".endif");
-		else
-			x->ncond--;
-		break;
-	default:
-		if (ex_active(x))
-			ex_include(x, t + n, i == 6);
-		break;
-	}
-	return true;
-}
-
-/* One physical line. */
-static void
-ex_physical(struct ex *x, char *raw)
-{
-	char *s = trim(raw), *e, *t;
-	const char *val;
-	bool found, redef;
-	size_t n;
-
-	if (!x->cont && ex_active(x) && (n = ex_def_head(s, &redef,
-	    &val)) > 0) {
-		/* A definition: its name is not substituted, its value is. */
-		ex_flush(x);
-		x->def = xstrndup(s, n);
-		x->redef = redef;
-		e = ex_expand(x, val, &found);
-		ex_append(x, trim(e));
-		free(e);
-		return;
-	}
-	if (*s == '#' && (strstr(s, "exim4-config") != NULL ||
-	    strstr(s, "update-exim4.conf") != NULL))
-		x->debian = true;
-	e = ex_expand(x, s, &found);
-	t = trim(e);
-	if (*t == '.' && ex_directive(x, t, found)) {
-		free(e);
-		return;
-	}
-	if (!ex_active(x) || *t == '#' || (found && *t == '\0')) {
-		free(e);
-		return;
-	}
-	if (*t == '\0') {
-		if (x->cont)
-			ex_flush(x);
-		free(e);
-		return;
-	}
-	ex_append(x, t);
-	free(e);
-}
-
-static void
-ex_file(struct ex *x, const char *path, bool must_exist)
-{
-	char why[256], ev[1024], saved[512];
-	char *data, *p, *nl;
-	size_t len, lineno = 0;
-	int i;
-
-	for (i = 0; i < x->depth; i++)
-		if (strcmp(x->stack[i], path) == 0) {
-			snprintf(ev, sizeof(ev), "%.400s: .include %.400s",
-			    x->origin, path);
-			ex_invalid(x, "server", ev, "Exim cannot read its "
-			    "configuration: a file includes itself");
-			return;
-		}
-	if (x->depth >= EX_DEPTH_MAX) {
-		snprintf(ev, sizeof(ev), "%.400s: .include %.400s", x->origin,
-		    path);
-		ex_invalid(x, "server", ev, "Includes nested deeper than "
-		    "mxdoctor follows (8): the rest is not read");
-		return;
-	}
-	if (audit_read_text(path, &data, &len, why, sizeof(why)) == -1) {
-		if (errno == ENOENT && !must_exist)
-			return;
-		snprintf(ev, sizeof(ev), "%.400s: .include %.300s: %s",
-		    x->origin, path, why);
-		ex_invalid(x, "server", ev, "Exim refuses to start: it cannot "
-		    "read an included configuration file");
-		return;
-	}
-	if (x->total + len > EX_TOTAL_MAX) {
-		free(data);
-		audit_setting_add(x->a, "audit.note", "included files over "
-		    "32 MiB in total were not read", path);
-		return;
-	}
-	x->total += len;
-	snprintf(saved, sizeof(saved), "%s", x->origin);
-	x->stack[x->depth++] = xstrdup(path);
-	for (p = data; p < data + len; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(data + len - p));
-		if (nl == NULL)
-			nl = data + len;
-		*nl = '\0';
-		lineno++;
-		snprintf(x->origin, sizeof(x->origin), "%s:%zu", path, lineno);
-		if (nl - p > EX_LINE_MAX) {
-			x->line_cut = true;
-			p[EX_LINE_MAX] = '\0';
-		}
-		ex_physical(x, p);
-	}
-	free(x->stack[--x->depth]);
-	snprintf(x->origin, sizeof(x->origin), "%s", saved);
-	free(data);
-}
-
-static void
-ex_free(struct ex *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->nm; i++) {
-		free(x->m[i].name);
-		free(x->m[i].value);
-	}
-	for (i = 0; i < x->nopt; i++) {
-		free(x->opt[i].scope);
-		free(x->opt[i].name);
-		free(x->opt[i].value);
-		free(x->opt[i].origin);
-	}
-	free(x->opt);
-	for (i = 0; i < x->ntr; i++) {
-		free(x->tr[i].name);
-		free(x->tr[i].driver);
-	}
-	free(x->cur);
-	free(x->def);
-	buf_free(x->line);
-}
-
 /*
  * The program: exim -bV.
  */
@@ -763,7 +78,7 @@ ex_parse_bv(char *out, struct ex_prog *pr, struct ex *x)
 
 	for (line = strtok_r(out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		char *t = trim(line), *p;
+		char *t = str_trim_space(line), *p;
 
 		if (strncmp(t, "Exim version ", 13) == 0 && pr->version == NULL)
 			pr->version = xstrndup(t + 13, strcspn(t + 13, " "));
@@ -794,7 +109,7 @@ ex_parse_bv(char *out, struct ex_prog *pr, struct ex *x)
 			char *msg = strtok_r(NULL, "\n", &save);
 
 			snprintf(ev, sizeof(ev), "exim -bV: %.300s %.500s", t,
-			    msg != NULL ? trim(msg) : "");
+			    msg != NULL ? str_trim_space(msg) : "");
 			ex_invalid(x, "server", ev, "Exim reports an error in "
 			    "its configuration and does not start");
 		}
@@ -862,7 +177,7 @@ ex_program(const struct audit_opts *o, struct ex_prog *pr, struct ex *x,
 	out = ex_run(prog, o->config, "-bP", "primary_hostname", &perr, &st);
 	if (st == 0 && out != NULL && strncmp(out, "primary_hostname = ",
 	    19) == 0) {
-		char *h = trim(out + 19);
+		char *h = str_trim_space(out + 19);
 
 		h[strcspn(h, "\n")] = '\0';
 		if (*h != '\0')
@@ -966,50 +281,7 @@ ex_ossl_apply(const char *spec, uint64_t *bits, char *bad, size_t badsize)
 	return 0;
 }
 
-/* Versions this process's libssl allows with the system configuration
- * (MinProtocol/MaxProtocol in openssl.cnf), which an MTA linking it
- * gets too. */
-static unsigned
-ossl_library_versions(void)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_method());
-	unsigned mask = 0;
-	long lo, hi;
-	int i;
 
-	if (ctx == NULL)
-		return tls_version_bit(TLS_V_TLS12) | tls_version_bit(TLS_V_TLS13);
-	lo = SSL_CTX_get_min_proto_version(ctx);
-	hi = SSL_CTX_get_max_proto_version(ctx);
-	SSL_CTX_free(ctx);
-	if (lo == 0)
-		lo = TLS1_VERSION;	/* OpenSSL 1.1+ builds have no SSLv3 by default */
-	if (hi == 0)
-		hi = TLS1_3_VERSION;
-	for (i = 0; i < TLS_NVERSIONS; i++) {
-		uint16_t v = tls_version_at(i);
-
-		if (v >= lo && v <= hi && v != TLS_V_SSL2)
-			mask |= 1u << i;
-	}
-	return mask;
-}
-
-static unsigned
-ossl_options_versions(uint64_t bits, unsigned mask)
-{
-	if (bits & SSL_OP_NO_SSLv3)
-		mask &= ~tls_version_bit(TLS_V_SSL3);
-	if (bits & SSL_OP_NO_TLSv1)
-		mask &= ~tls_version_bit(TLS_V_TLS10);
-	if (bits & SSL_OP_NO_TLSv1_1)
-		mask &= ~tls_version_bit(TLS_V_TLS11);
-	if (bits & SSL_OP_NO_TLSv1_2)
-		mask &= ~tls_version_bit(TLS_V_TLS12);
-	if (bits & SSL_OP_NO_TLSv1_3)
-		mask &= ~tls_version_bit(TLS_V_TLS13);
-	return mask & ~tls_version_bit(TLS_V_SSL2);
-}
 
 /* "name = value (origin)" or "name unset: default". */
 static char *
@@ -1076,7 +348,7 @@ ex_side_tls(struct ex *x, struct audit_side *s, enum ex_lib lib,
 	} else if (lib == EX_LIB_OPENSSL) {
 		const struct ex_opt *oo = ex_get(x, NULL, "openssl_options");
 		uint64_t bits = 0;
-		unsigned mask = ossl_library_versions();
+		unsigned mask = audit_openssl_versions();
 		char *od;
 
 		ex_ossl_apply(EX_OSSL_DEFAULT, &bits, bad, sizeof(bad));
@@ -1091,7 +363,7 @@ ex_side_tls(struct ex *x, struct audit_side *s, enum ex_lib lib,
 			    "understood", od, bad);
 		} else {
 			s->versions_known = true;
-			s->versions = ossl_options_versions(bits, mask);
+			s->versions = audit_openssl_op_versions(bits, mask);
 			s->versions_from = xasprintf("%s -> this system's "
 			    "OpenSSL", od);
 			s->server_order = server &&
@@ -1188,10 +460,10 @@ ex_certs(struct audit_side *s, const struct ex_opt *cert,
 	    cert->name, cert->origin);
 	for (i = 0; i < AUDIT_CERTS_MAX && ex_list_item(cert->value, i, c,
 	    sizeof(c)); i++) {
-		char *ct = trim(c), *kt = NULL;
+		char *ct = str_trim_space(c), *kt = NULL;
 
 		if (key != NULL && ex_list_item(key->value, i, k, sizeof(k)))
-			kt = trim(k);
+			kt = str_trim_space(k);
 		audit_side_add_cert(s, kt != NULL && *kt ? kt : ct, ct, from);
 	}
 	free(from);
@@ -1202,7 +474,7 @@ static void
 ex_server_use(struct ex *x, struct audit_side *s, char **extra)
 {
 	const struct ex_opt *adv = ex_get(x, NULL, "tls_advertise_hosts");
-	char *t = xstrdup(adv != NULL ? adv->value : "*"), *w = trim(t), *d;
+	char *t = xstrdup(adv != NULL ? adv->value : "*"), *w = str_trim_space(t), *d;
 
 	if (*w == '\0' || strcmp(w, "!*") == 0 || strcmp(w, "! *") == 0)
 		s->use = AUDIT_TLS_OFF;
@@ -1252,7 +524,7 @@ is_star(const struct ex_opt *o)
 	if (o == NULL)
 		return false;
 	t = xstrdup(o->value);
-	r = strcmp(trim(t), "*") == 0;
+	r = strcmp(str_trim_space(t), "*") == 0;
 	free(t);
 	return r;
 }

@@ -190,3 +190,48 @@ audit_postfix_protocols(const char *spec, unsigned *mask)
 	*mask = (have_incl ? incl : all) & ~excl & range;
 	return bad ? -1 : 0;
 }
+
+/* Versions this process's libssl allows with the system configuration
+ * (MinProtocol/MaxProtocol in openssl.cnf), which an MTA linking the same
+ * library gets too.  SSLv2 never: no OpenSSL since 1.1.0 has it. */
+unsigned
+audit_openssl_versions(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+	unsigned mask = 0;
+	long lo, hi;
+	int i;
+
+	if (ctx == NULL)
+		return tls_version_bit(TLS_V_TLS12) | tls_version_bit(TLS_V_TLS13);
+	lo = SSL_CTX_get_min_proto_version(ctx);
+	hi = SSL_CTX_get_max_proto_version(ctx);
+	SSL_CTX_free(ctx);
+	if (lo == 0)
+		lo = TLS1_VERSION;	/* OpenSSL 1.1+ builds have no SSLv3 by default */
+	if (hi == 0)
+		hi = TLS1_3_VERSION;
+	for (i = 0; i < TLS_NVERSIONS; i++) {
+		uint16_t v = tls_version_at(i);
+
+		if (v >= lo && v <= hi && v != TLS_V_SSL2)
+			mask |= 1u << i;
+	}
+	return mask;
+}
+
+unsigned
+audit_openssl_op_versions(uint64_t bits, unsigned mask)
+{
+	if (bits & SSL_OP_NO_SSLv3)
+		mask &= ~tls_version_bit(TLS_V_SSL3);
+	if (bits & SSL_OP_NO_TLSv1)
+		mask &= ~tls_version_bit(TLS_V_TLS10);
+	if (bits & SSL_OP_NO_TLSv1_1)
+		mask &= ~tls_version_bit(TLS_V_TLS11);
+	if (bits & SSL_OP_NO_TLSv1_2)
+		mask &= ~tls_version_bit(TLS_V_TLS12);
+	if (bits & SSL_OP_NO_TLSv1_3)
+		mask &= ~tls_version_bit(TLS_V_TLS13);
+	return mask & ~tls_version_bit(TLS_V_SSL2);
+}

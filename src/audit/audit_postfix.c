@@ -1,6 +1,7 @@
 /* audit_postfix: Postfix's effective TLS settings (postconf, or main.cf read directly) into the audit model. */
 #include "audit/audit.h"
 #include "tls/suites.h"
+#include "util/buf.h"
 #include "util/proc.h"
 #include "util/str.h"
 #include "util/xalloc.h"
@@ -335,76 +336,64 @@ find_server_service(char *mtext, size_t mlen, char *svc, size_t svcsize)
  * main.cf read here.
  */
 
+/* One logical line ends: record "name = value" with the line it began on. */
+static void
+main_cf_assign(struct pf *pf, struct buf *logical, int startno)
+{
+	char *text, *name, *value, origin[64];
+
+	if (buf_len(logical) == 0)
+		return;
+	text = xstrdup(buf_str(logical));
+	if (split_assign(text, &name, &value)) {
+		snprintf(origin, sizeof(origin), "main.cf:%d", startno);
+		pf_set(&pf->p, &pf->n, name, value, origin);
+	}
+	free(text);
+	buf_reset(logical);
+}
+
 static int
 read_main_cf(struct pf *pf, char **err)
 {
-	char path[4096], *line = NULL, *logical = NULL;
-	size_t cap = 0, lcap = 0, llen = 0;
+	char path[4096], why[256], *data, *line, *next;
+	struct buf *logical;
 	int lineno = 0, startno = 0;
-	struct stat st;
-	ssize_t n;
-	FILE *f;
-	size_t i;
+	size_t len, i;
 
 	for (i = 0; i < sizeof(pf_defaults) / sizeof(pf_defaults[0]); i++)
 		pf_set(&pf->p, &pf->n, pf_defaults[i][0], pf_defaults[i][1],
 		    "default");
 	snprintf(path, sizeof(path), "%s/main.cf", pf->dir);
-	if ((f = fopen(path, "r")) == NULL) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
+	if (audit_read_text(path, &data, &len, why, sizeof(why)) == -1) {
+		*err = xasprintf("%s: %s", path, why);
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == 0 && st.st_size > AUDIT_FILE_MAX) {
-		fclose(f);
-		*err = xasprintf("%s: larger than %d bytes", path,
-		    AUDIT_FILE_MAX);
-		return -1;
-	}
-	/* Logical lines: a line starting with white space continues the
-	 * previous one; '#' lines are comments (postconf(5)). */
-	for (;;) {
-		n = getline(&line, &cap, f);
-		if (n != -1)
-			lineno++;
-		if (n != -1 && n > PF_LINE_MAX)
+	/* Logical lines (postconf(5)): a line starting with white space
+	 * continues the previous one; '#' lines and blank lines are
+	 * skipped.  A logical line longer than PF_LINE_MAX is cut. */
+	logical = buf_new(PF_LINE_MAX);
+	for (line = data; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		lineno++;
+		line[strcspn(line, "\r")] = '\0';
+		if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
 			continue;
-		if (n != -1 && (line[0] == '#' ||
-		    strspn(line, " \t\r\n") == (size_t)n))
-			continue;
-		if (n != -1 && (line[0] == ' ' || line[0] == '\t') &&
-		    llen > 0) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (llen + strlen(line) + 2 < PF_LINE_MAX) {
-				logical = xrealloc(logical, llen + strlen(line) + 2);
-				logical[llen++] = ' ';
-				strcpy(logical + llen, line + strspn(line, " \t"));
-				llen += strlen(line + strspn(line, " \t"));
-				lcap = llen;
+		if (line[0] == ' ' || line[0] == '\t') {
+			if (buf_len(logical) > 0) {
+				(void)buf_adds(logical, " ");
+				(void)buf_adds(logical, line + strspn(line, " \t"));
 			}
 			continue;
 		}
-		if (llen > 0) {
-			char *name, *value, origin[64];
-
-			if (split_assign(logical, &name, &value)) {
-				snprintf(origin, sizeof(origin), "main.cf:%d",
-				    startno);
-				pf_set(&pf->p, &pf->n, name, value, origin);
-			}
-			llen = 0;
-		}
-		if (n == -1)
-			break;
-		line[strcspn(line, "\r\n")] = '\0';
-		logical = xrealloc(logical, (size_t)n + 1);
-		strcpy(logical, line);
-		llen = strlen(logical);
+		main_cf_assign(pf, logical, startno);
+		(void)buf_adds(logical, line);
 		startno = lineno;
 	}
-	(void)lcap;
-	free(line);
-	free(logical);
-	fclose(f);
+	main_cf_assign(pf, logical, startno);
+	buf_free(logical);
+	free(data);
 	return 0;
 }
 
@@ -922,7 +911,7 @@ static void
 find_library(struct pf *pf, struct audit_result *a)
 {
 	const char *dd = pf_val(pf, NULL, "daemon_directory");
-	char bin[4096], *out = NULL, *p, *lib = NULL;
+	char bin[4096], *out = NULL, *p, *lib = NULL, *save = NULL;
 	const char *argv[3], *perr;
 	size_t len;
 	int trunc;
@@ -933,7 +922,8 @@ find_library(struct pf *pf, struct audit_result *a)
 	argv[2] = NULL;
 	if (proc_run(argv, 10000, 64 * 1024, 0, &out, &len, &trunc, &perr) != 0)
 		goto out;
-	for (p = strtok(out, "\n"); p != NULL; p = strtok(NULL, "\n")) {
+	for (p = strtok_r(out, "\n", &save); p != NULL;
+	    p = strtok_r(NULL, "\n", &save)) {
 		char name[256], path[1024];
 
 		if (sscanf(p, " %255s => %1023s", name, path) == 2 &&

@@ -8,13 +8,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -172,21 +170,6 @@ sm_get(const struct sm *s, const char *name)
 	return NULL;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
-
 /*
  * sendmail.cf
  */
@@ -198,17 +181,17 @@ sm_cf_line(struct sm *s, char *t, const char *origin)
 	if (t[0] == 'D' && (t[1] == 'j' || t[1] == 'w')) {
 		char name[3] = { 'D', t[1], '\0' };
 
-		sm_add(s, name, trim(t + 2), origin);
+		sm_add(s, name, str_trim_space(t + 2), origin);
 		return;
 	}
 	if (t[0] == 'O' && (t[1] == ' ' || t[1] == '\t')) {
-		char *name = trim(t + 1), *eq = strchr(name, '='), *v = "";
+		char *name = str_trim_space(t + 1), *eq = strchr(name, '='), *v = "";
 
 		if (eq != NULL) {
 			*eq = '\0';
-			v = trim(eq + 1);
+			v = str_trim_space(eq + 1);
 		}
-		name = trim(name);
+		name = str_trim_space(name);
 		if (sm_wanted(name))
 			sm_add(s, name, v, origin);
 	}
@@ -232,7 +215,7 @@ sm_read_cf(struct sm *s, char *data, size_t len, const char *path,
 			/* continuation of the line before: its leading
 			 * blanks and the line break become one space */
 			if (buf_len(line) > 0 && (buf_adds(line, " ") == -1 ||
-			    buf_adds(line, trim(p)) == -1))
+			    buf_adds(line, str_trim_space(p)) == -1))
 				s->cut = true;
 			continue;
 		}
@@ -623,47 +606,7 @@ sm_program_said(const struct sm *s, const char *what)
 	return false;
 }
 
-static unsigned
-sm_library_versions(void)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_method());
-	unsigned mask = 0;
-	long lo, hi;
-	int i;
 
-	if (ctx == NULL)
-		return tls_version_bit(TLS_V_TLS12) | tls_version_bit(TLS_V_TLS13);
-	lo = SSL_CTX_get_min_proto_version(ctx);
-	hi = SSL_CTX_get_max_proto_version(ctx);
-	SSL_CTX_free(ctx);
-	if (lo == 0)
-		lo = TLS1_VERSION;
-	if (hi == 0)
-		hi = TLS1_3_VERSION;
-	for (i = 0; i < TLS_NVERSIONS; i++) {
-		uint16_t v = tls_version_at(i);
-
-		if (v >= lo && v <= hi && v != TLS_V_SSL2)
-			mask |= 1u << i;
-	}
-	return mask;
-}
-
-static unsigned
-sm_options_versions(uint64_t bits, unsigned mask)
-{
-	if (bits & SSL_OP_NO_SSLv3)
-		mask &= ~tls_version_bit(TLS_V_SSL3);
-	if (bits & SSL_OP_NO_TLSv1)
-		mask &= ~tls_version_bit(TLS_V_TLS10);
-	if (bits & SSL_OP_NO_TLSv1_1)
-		mask &= ~tls_version_bit(TLS_V_TLS11);
-	if (bits & SSL_OP_NO_TLSv1_2)
-		mask &= ~tls_version_bit(TLS_V_TLS12);
-	if (bits & SSL_OP_NO_TLSv1_3)
-		mask &= ~tls_version_bit(TLS_V_TLS13);
-	return mask;
-}
 
 static char *
 sm_describe(const struct sm_opt *o, const char *name, const char *dflt)
@@ -689,8 +632,8 @@ sm_port_options(const char *v, bool *no_tls, bool *port25)
 		if (eq == NULL)
 			continue;
 		*eq = '\0';
-		k = trim(w);
-		val = trim(eq + 1);
+		k = str_trim_space(w);
+		val = str_trim_space(eq + 1);
 		if (strcasecmp(k, "M") == 0 || strcasecmp(k, "Modifiers") == 0 ||
 		    strcasecmp(k, "Modifier") == 0)
 			*no_tls = strchr(val, 'S') != NULL;
@@ -725,7 +668,7 @@ sm_side_tls(struct sm *s, struct audit_side *side, bool server,
 		    "%s and ignores it", bad);
 	}
 	side->versions_known = true;
-	side->versions = sm_options_versions(bits, libmask);
+	side->versions = audit_openssl_op_versions(bits, libmask);
 	side->versions_from = xasprintf("%s -> OpenSSL", d);
 	side->server_order = server &&
 	    (bits & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
@@ -769,8 +712,8 @@ sm_certs(struct sm *s, struct audit_side *side, const char *cname,
 	    kw = kw ? strtok_r(NULL, ",", &ks) : NULL) {
 		if (strchr(cw, '$') != NULL)
 			continue;	/* a sendmail macro: not evaluated */
-		audit_side_add_cert(side, kw != NULL ? trim(kw) : trim(cw),
-		    trim(cw), from);
+		audit_side_add_cert(side, kw != NULL ? str_trim_space(kw) : str_trim_space(cw),
+		    str_trim_space(cw), from);
 	}
 	free(cl);
 	free(kl);
@@ -811,7 +754,7 @@ sm_parse_out(struct sm *s, char *out, struct sm_prog *pr)
 
 	for (line = strtok_r(out, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		char *t = trim(line), *p;
+		char *t = str_trim_space(line), *p;
 
 		if (strncmp(t, "Version ", 8) == 0 && pr->version == NULL &&
 		    isdigit((unsigned char)t[8]))
@@ -833,7 +776,7 @@ sm_parse_out(struct sm *s, char *out, struct sm_prog *pr)
 		}
 		if ((p = strstr(t, "(canonical domain name) $j = ")) != NULL) {
 			free(pr->hostname);
-			pr->hostname = xstrdup(trim(p + 29));
+			pr->hostname = xstrdup(str_trim_space(p + 29));
 		}
 		if (strstr(t, "readcf: ") != NULL) {
 			char ev[1024];
@@ -1078,7 +1021,7 @@ audit_read_sendmail(const struct audit_opts *o, struct audit_result *a,
 	}
 	audit_setting_add(a, "tls_library", "openssl", a->tls_library_from);
 	sm_settings(&s);
-	libmask = sm_library_versions();
+	libmask = audit_openssl_versions();
 	sm_server(&s, &pr, libmask);
 	sm_client(&s, &pr, libmask);
 

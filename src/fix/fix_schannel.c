@@ -13,7 +13,7 @@
 
 /*
  * Items are FIX_SET with section = the key path below HKEY_LOCAL_MACHINE,
- * name = the value name and value = "dword:XXXXXXXX" for a REG_DWORD or
+ * name = the value name and value = "dword:" and eight hex digits for a REG_DWORD or
  * the text of a REG_SZ (report/fix_render_schannel.c writes both as .reg
  * and PowerShell); FIX_UNSET deletes a value (back to Windows' default).
  *

@@ -11,7 +11,7 @@
  * special: a value with a backquote, a quote or anything but printable
  * ASCII is never written as a define (SKIPPED comment instead), so it
  * can neither end the quote nor start an m4 macro.  Macro names must be
- * confXXX words.  A removal is written as undefine(), which m4 applies
+ * words starting with "conf" (confCIPHER_LIST and the like).  A removal is written as undefine(), which m4 applies
  * before cf/m4/proto.m4 writes the options at the end of sendmail.mc.
  */
 

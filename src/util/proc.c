@@ -146,12 +146,10 @@ proc_find(const char *const candidates[])
 			if (e == NULL)
 				e = p + strlen(p);
 			dl = (size_t)(e - p);
-			if (dl > 0 && dl + strlen(c) + 2 < sizeof(full)) {
+			if (dl > 0 && (size_t)snprintf(full, sizeof(full),
+			    "%.*s/%s", (int)dl, p, c) < sizeof(full)) {
 				struct stat st;
 
-				memcpy(full, p, dl);
-				full[dl] = '/';
-				strcpy(full + dl + 1, c);
 				if (stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
 				    access(full, X_OK) == 0)
 					return xstrdup(full);

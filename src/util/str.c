@@ -166,3 +166,17 @@ str_printable(const char *s, size_t len)
 	out[n] = '\0';
 	return out;
 }
+
+char *
+str_trim_space(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}

@@ -18,6 +18,10 @@ char *str_escape(const void *data, size_t len, size_t max_out);
  * doubled backslashes would mislead. */
 char *str_printable(const char *s, size_t len);
 
+/* str_trim_space: s without leading blanks and CRs and without trailing
+ * blanks, CRs and LFs (cut in place); returns the new start. */
+char *str_trim_space(char *s);
+
 /* str_copy: strlcpy semantics; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t dstsize);
 

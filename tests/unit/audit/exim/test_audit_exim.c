@@ -14,6 +14,7 @@
 #include "audit/audit_gnutls.h"
 #include "check/result.h"
 #include "fix/fix.h"
+#include "../fixtest.h"
 #include "report/fix_render.h"
 #include "tls/profile.h"
 #include "tls/suites.h"
@@ -382,46 +383,9 @@ test_gnutls(void **state)
  * Fix plans and the fragment.
  */
 
-static struct tls_profile *
-profile(const char *name)
-{
-	char *err = NULL;
-	struct tls_profile *p = tls_profile_load_named(name,
-	    getenv("MXD_PROFILE_DIR"), &err);
 
-	if (p == NULL)
-		fail_msg("%s", err);
-	return p;
-}
 
-struct tctx {
-	struct fix_ctx		 c;
-	const char *const	*kv;
-};
 
-static const char *
-tsetting(const struct fix_ctx *c, const char *name)
-{
-	const struct tctx *t = (const struct tctx *)c;
-	const char *v = NULL;
-	size_t i;
-
-	for (i = 0; t->kv != NULL && t->kv[i] != NULL; i += 2)
-		if (strcmp(t->kv[i], name) == 0)
-			v = t->kv[i + 1];
-	return v;
-}
-
-static void
-tctx_init(struct tctx *t, const struct fix_opts *o, const char *const *kv)
-{
-	memset(t, 0, sizeof(*t));
-	t->c.o = o;
-	t->c.setting = tsetting;
-	t->kv = kv;
-	t->c.vmin = TLS_V_TLS12;
-	t->c.vmax = TLS_V_TLS13;
-}
 
 static char *
 render(const struct fix_plan *p, size_t *len)
@@ -460,29 +424,8 @@ normalise(char *s)
 static void
 golden(const char *name, char *got)
 {
-	char *path = xasprintf("%s/%s", getenv("MXD_GOLDEN_DIR"), name);
-	char *want = xcalloc(1, 1 << 20);
-	size_t len, n;
-	FILE *fp;
-
 	normalise(got);
-	len = strlen(got);
-	if (getenv("MXD_UPDATE_GOLDEN") != NULL) {
-		fp = fopen(path, "wb");
-		assert_non_null(fp);
-		fwrite(got, 1, len, fp);
-		fclose(fp);
-	}
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		fail_msg("%s missing (MXD_UPDATE_GOLDEN=1 writes it)", path);
-	n = fread(want, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	if (n != len || memcmp(want, got, len) != 0)
-		fail_msg("%s differs from the output (MXD_UPDATE_GOLDEN=1 "
-		    "after an intended change)", path);
-	free(want);
-	free(path);
+	fixtest_golden(name, got, strlen(got));
 }
 
 /* Every line is a comment, blank, or "[  ]name = value". */
@@ -586,27 +529,27 @@ test_fix_full(void **state)
 {
 	static const char *const openssl[] = { "tls_library", "openssl", NULL };
 	static const char *const gnutls[] = { "tls_library", "gnutls", NULL };
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_EXIM, .profile = prof };
-	struct tctx t;
+	struct fixtest_ctx t;
 	struct fix_plan *p;
 
 	(void)state;
-	tctx_init(&t, &o, NULL);
+	fixtest_ctx_init(&t, &o, NULL);
 	t.c.setting = NULL;
 	p = fix_plan_new(&o);
 	fix_full(p, &o);
 	plan_out("full.exim", p);
 	fix_plan_free(p);
 
-	tctx_init(&t, &o, gnutls);
+	fixtest_ctx_init(&t, &o, gnutls);
 	p = fix_plan_new(&o);
 	p->full = true;
 	fix_exim_full(p, &t.c);
 	plan_out("full-gnutls.exim", p);
 	fix_plan_free(p);
 
-	tctx_init(&t, &o, openssl);
+	fixtest_ctx_init(&t, &o, openssl);
 	p = fix_plan_new(&o);
 	p->full = true;
 	fix_exim_full(p, &t.c);
@@ -696,7 +639,7 @@ find_item(const struct fix_plan *p, const char *section, const char *name,
 static void
 test_fix_findings(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_EXIM, .profile = prof };
 	struct fix_plan *all = fix_plan_new(&o);
 	size_t i;
@@ -708,9 +651,9 @@ test_fix_findings(void **state)
 		    .evidence = c->evidence, .severity = "error" };
 		struct fix_plan *p = fix_plan_new(&o);
 		const struct fix_item *it;
-		struct tctx t;
+		struct fixtest_ctx t;
 
-		tctx_init(&t, &o, c->kv);
+		fixtest_ctx_init(&t, &o, c->kv);
 		assert_true(fix_exim_finding(p, &t.c, &f));
 		it = find_item(p, c->section, c->name, c->kind);
 		if (it == NULL)
@@ -726,9 +669,9 @@ test_fix_findings(void **state)
 	}
 	{
 		struct fix_finding f = { .id = "dns.no_mx" };
-		struct tctx t;
+		struct fixtest_ctx t;
 
-		tctx_init(&t, &o, NULL);
+		fixtest_ctx_init(&t, &o, NULL);
 		assert_false(fix_exim_finding(all, &t.c, &f));
 	}
 	plan_out("findings-gnutls.exim", all);

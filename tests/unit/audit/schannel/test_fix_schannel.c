@@ -15,6 +15,7 @@
 #include "audit/regfile.h"
 #include "check/result.h"
 #include "fix/fix.h"
+#include "../fixtest.h"
 #include "report/fix_render.h"
 #include "tls/profile.h"
 #include "tls/suites.h"
@@ -24,48 +25,9 @@
 #define SCH	"SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 #define ORDER	"SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
 
-static struct tls_profile *
-profile(const char *name)
-{
-	char *err = NULL;
-	struct tls_profile *p = tls_profile_load_named(name,
-	    getenv("MXD_PROFILE_DIR"), &err);
 
-	if (p == NULL)
-		fail_msg("%s", err);
-	return p;
-}
 
-/* A fix_ctx with a settings table, as fix.c would build from an audit
- * report. */
-struct tctx {
-	struct fix_ctx		 c;
-	const char *const	*kv;	/* name, value, ..., NULL */
-};
 
-static const char *
-tsetting(const struct fix_ctx *c, const char *name)
-{
-	const struct tctx *t = (const struct tctx *)c;
-	const char *v = NULL;
-	size_t i;
-
-	for (i = 0; t->kv != NULL && t->kv[i] != NULL; i += 2)
-		if (strcmp(t->kv[i], name) == 0)
-			v = t->kv[i + 1];
-	return v;
-}
-
-static void
-tctx_init(struct tctx *t, const struct fix_opts *o, const char *const *kv)
-{
-	memset(t, 0, sizeof(*t));
-	t->c.o = o;
-	t->c.setting = tsetting;
-	t->kv = kv;
-	t->c.vmin = TLS_V_TLS12;
-	t->c.vmax = TLS_V_TLS13;
-}
 
 static char *
 render(const struct fix_plan *p, bool ps, size_t *len)
@@ -81,32 +43,6 @@ render(const struct fix_plan *p, bool ps, size_t *len)
 	return buf;
 }
 
-/* golden: compares with golden/NAME, or writes it with MXD_UPDATE_GOLDEN. */
-static void
-golden(const char *name, const char *got, size_t len)
-{
-	char *path = xasprintf("%s/%s", getenv("MXD_GOLDEN_DIR"), name);
-	char *want = xmalloc(1 << 20);
-	FILE *fp;
-	size_t n;
-
-	if (getenv("MXD_UPDATE_GOLDEN") != NULL) {
-		fp = fopen(path, "wb");
-		assert_non_null(fp);
-		fwrite(got, 1, len, fp);
-		fclose(fp);
-	}
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		fail_msg("%s missing (MXD_UPDATE_GOLDEN=1 writes it)", path);
-	n = fread(want, 1, 1 << 20, fp);
-	fclose(fp);
-	if (n != len || memcmp(want, got, len) != 0)
-		fail_msg("%s differs from the output (MXD_UPDATE_GOLDEN=1 "
-		    "after an intended change)", path);
-	free(want);
-	free(path);
-}
 
 /* Every line of a rendering is one of the shapes the renderer means to
  * write, ends in CRLF, and is printable ASCII. */
@@ -207,7 +143,7 @@ find_item(const struct fix_plan *p, const char *section, const char *name)
 static void
 test_full_microsoft(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_SCHANNEL, .profile = prof };
 	struct fix_plan *p = fix_plan_new(&o);
 	const struct fix_item *it;
@@ -240,8 +176,8 @@ test_full_microsoft(void **state)
 	ps = render(p, true, &nps);
 	check_lines(reg, nreg, false);
 	check_lines(ps, nps, true);
-	golden("full-microsoft.reg", reg, nreg);
-	golden("full-microsoft.ps1", ps, nps);
+	fixtest_golden("full-microsoft.reg", reg, nreg);
+	fixtest_golden("full-microsoft.ps1", ps, nps);
 	roundtrip(p, reg, nreg);
 	free(reg);
 	free(ps);
@@ -253,7 +189,7 @@ test_full_microsoft(void **state)
 static void
 test_full_audits_clean(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts fo = { .mta = AUDIT_SCHANNEL, .profile = prof };
 	struct fix_plan *p = fix_plan_new(&fo);
 	char path[] = "/tmp/mxd-fixXXXXXX", *reg, *err = NULL;
@@ -340,7 +276,7 @@ static const struct finding_case finding_cases[] = {
 static void
 test_findings(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_SCHANNEL, .profile = prof };
 	size_t i;
 
@@ -350,11 +286,11 @@ test_findings(void **state)
 		struct fix_finding f = { .id = fc->id, .evidence = fc->evidence };
 		struct fix_plan *p = fix_plan_new(&o);
 		const struct fix_item *it;
-		struct tctx t;
+		struct fixtest_ctx t;
 		char *reg;
 		size_t n;
 
-		tctx_init(&t, &o, audit_kv);
+		fixtest_ctx_init(&t, &o, audit_kv);
 		assert_true(fix_schannel_finding(p, &t.c, &f));
 		if (p->nitems != fc->nitems)
 			fail_msg("%s: %zu items, want %zu", fc->id, p->nitems,
@@ -384,16 +320,16 @@ test_findings(void **state)
 static void
 test_order_2022(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_SCHANNEL, .profile = prof };
 	struct fix_plan *p = fix_plan_new(&o);
 	struct fix_finding f = { .id = "config.server_no_shared_cipher" };
 	const struct fix_item *it;
 	json_t *report = json_pack("{s:{s:i}}", "audit", "windows", 20348);
-	struct tctx t;
+	struct fixtest_ctx t;
 
 	(void)state;
-	tctx_init(&t, &o, NULL);
+	fixtest_ctx_init(&t, &o, NULL);
 	t.c.report = report;
 	assert_true(fix_schannel_finding(p, &t.c, &f));
 	assert_int_equal(p->nitems, 1);
@@ -412,16 +348,16 @@ test_order_2022(void **state)
 static void
 test_findings_golden(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_SCHANNEL, .profile = prof };
 	struct fix_plan *p = fix_plan_new(&o);
 	struct fix_finding f = { 0 };
-	struct tctx t;
+	struct fixtest_ctx t;
 	char *reg, *ps;
 	size_t i, nreg, nps;
 
 	(void)state;
-	tctx_init(&t, &o, audit_kv);
+	fixtest_ctx_init(&t, &o, audit_kv);
 	for (i = 0; i < sizeof(finding_cases) / sizeof(finding_cases[0]); i++) {
 		f.id = finding_cases[i].id;
 		f.evidence = finding_cases[i].evidence;
@@ -434,8 +370,8 @@ test_findings_golden(void **state)
 	ps = render(p, true, &nps);
 	check_lines(reg, nreg, false);
 	check_lines(ps, nps, true);
-	golden("findings-microsoft.reg", reg, nreg);
-	golden("findings-microsoft.ps1", ps, nps);
+	fixtest_golden("findings-microsoft.reg", reg, nreg);
+	fixtest_golden("findings-microsoft.ps1", ps, nps);
 	roundtrip(p, reg, nreg);
 	/* '/' in a key name goes through the .NET API in PowerShell */
 	assert_non_null(strstr(ps, "CreateSubKey('" SCH "\\Ciphers\\RC4 128/128')"));

@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "check/result.h"
 #include "fix/fix.h"
+#include "../fixtest.h"
 #include "report/fix_render.h"
 #include "tls/profile.h"
 #include "tls/suites.h"
@@ -290,46 +291,9 @@ test_hostile(void **state)
  * Fix plans and the sendmail.mc lines.
  */
 
-static struct tls_profile *
-profile(const char *name)
-{
-	char *err = NULL;
-	struct tls_profile *p = tls_profile_load_named(name,
-	    getenv("MXD_PROFILE_DIR"), &err);
 
-	if (p == NULL)
-		fail_msg("%s", err);
-	return p;
-}
 
-struct tctx {
-	struct fix_ctx		 c;
-	const char *const	*kv;
-};
 
-static const char *
-tsetting(const struct fix_ctx *c, const char *name)
-{
-	const struct tctx *t = (const struct tctx *)c;
-	const char *v = NULL;
-	size_t i;
-
-	for (i = 0; t->kv != NULL && t->kv[i] != NULL; i += 2)
-		if (strcmp(t->kv[i], name) == 0)
-			v = t->kv[i + 1];
-	return v;
-}
-
-static void
-tctx_init(struct tctx *t, const struct fix_opts *o, const char *const *kv)
-{
-	memset(t, 0, sizeof(*t));
-	t->c.o = o;
-	t->c.setting = tsetting;
-	t->kv = kv;
-	t->c.vmin = TLS_V_TLS12;
-	t->c.vmax = TLS_V_TLS13;
-}
 
 static char *
 render(const struct fix_plan *p)
@@ -347,27 +311,7 @@ render(const struct fix_plan *p)
 static void
 golden(const char *name, const char *got)
 {
-	char *path = xasprintf("%s/%s", getenv("MXD_GOLDEN_DIR"), name);
-	char *want = xcalloc(1, 1 << 20);
-	size_t len = strlen(got), n;
-	FILE *fp;
-
-	if (getenv("MXD_UPDATE_GOLDEN") != NULL) {
-		fp = fopen(path, "wb");
-		assert_non_null(fp);
-		fwrite(got, 1, len, fp);
-		fclose(fp);
-	}
-	fp = fopen(path, "rb");
-	if (fp == NULL)
-		fail_msg("%s missing (MXD_UPDATE_GOLDEN=1 writes it)", path);
-	n = fread(want, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	if (n != len || memcmp(want, got, len) != 0)
-		fail_msg("%s differs from the output (MXD_UPDATE_GOLDEN=1 "
-		    "after an intended change)", path);
-	free(want);
-	free(path);
+	fixtest_golden(name, got, strlen(got));
 }
 
 /* Every line is blank, a dnl comment, or one define/undefine whose
@@ -475,7 +419,7 @@ plan_out(const char *gname, const struct fix_plan *p)
 static void
 test_fix_full(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_SENDMAIL, .profile = prof };
 	struct fix_plan *p = fix_plan_new(&o);
 
@@ -537,7 +481,7 @@ static const struct fcase fcases[] = {
 static void
 test_fix_findings(void **state)
 {
-	struct tls_profile *prof = profile("microsoft");
+	struct tls_profile *prof = fixtest_profile("microsoft");
 	struct fix_opts o = { .mta = AUDIT_SENDMAIL, .profile = prof };
 	struct fix_plan *all = fix_plan_new(&o);
 	size_t i, k;
@@ -549,9 +493,9 @@ test_fix_findings(void **state)
 		    .evidence = c->evidence, .severity = "error" };
 		struct fix_plan *p = fix_plan_new(&o);
 		const struct fix_item *it = NULL;
-		struct tctx t;
+		struct fixtest_ctx t;
 
-		tctx_init(&t, &o, c->kv);
+		fixtest_ctx_init(&t, &o, c->kv);
 		assert_true(fix_sendmail_finding(p, &t.c, &f));
 		for (k = 0; k < p->nitems && it == NULL; k++)
 			if (p->items[k].kind == c->kind &&
